@@ -1,0 +1,115 @@
+package contract
+
+// Profile is a vendor's contract in the terms the generic checks need. It is
+// read from schemas/<vendor>/profile.json; nothing in it is vendor logic.
+type Profile struct {
+	Vendor string `json:"vendor"` // directory name under schemas/
+	Name   string `json:"name"`   // for people
+	Body   string `json:"body"`   // "xml" or "json"
+
+	// ContentTypes lists the accepted media types of a response body, without
+	// parameters (a charset is always allowed).
+	ContentTypes []string `json:"contentTypes"`
+	// RequestIDHeader must be present on every response.
+	RequestIDHeader string `json:"requestIdHeader"`
+	// Paths are the request paths GET Service is served on.
+	Paths []string `json:"paths"`
+
+	Mapping Mapping `json:"mapping"` // XML bodies only
+	Listing Listing `json:"listing"`
+	Params  Params  `json:"params"`
+	Auth    Auth    `json:"auth"`
+
+	// Ordered says names come in UTF-8 byte order within and across pages.
+	Ordered bool `json:"ordered"`
+	// CountMeans says what a count field holds on a page: "page" (the page
+	// length), "total" (all buckets, at least the page length), or "either"
+	// where the documents leave it unsettled.
+	CountMeans string `json:"countMeans,omitempty"`
+	// RegionFromHost is a regular expression whose first group names the
+	// region a regional host filters by (COS: cos.<region>.myqcloud.com).
+	RegionFromHost string `json:"regionFromHost,omitempty"`
+
+	// Capabilities the contract has; a missing one turns the specs that need
+	// it into skipped ones. Known: "pagination", "prefix", "region",
+	// "location", "create-time", "tags".
+	Capabilities []string `json:"capabilities"`
+}
+
+// Mapping tunes the one XML-to-JSON mapping (see schemas/README.md).
+type Mapping struct {
+	Arrays  []string `json:"arrays"`  // element names that always map to arrays
+	Objects []string `json:"objects"` // element names that always map to objects
+}
+
+// Listing says where the canonical listing lives in a success body, as JSON
+// pointers into the JSON body or into the mapped XML. Empty means absent
+// from this contract.
+type Listing struct {
+	Buckets string `json:"buckets"` // the array of buckets
+	// Per bucket, relative to one bucket object:
+	Name    string `json:"name"`
+	Region  string `json:"region"`
+	Created string `json:"created"`
+	// Per page:
+	Truncated  string `json:"truncated,omitempty"`  // "true"/"false" or a JSON boolean
+	NextMarker string `json:"nextMarker,omitempty"` // marker or continuation token for the next page
+	Marker     string `json:"marker,omitempty"`     // the marker echoed back
+	Prefix     string `json:"prefix,omitempty"`     // the prefix echoed back
+	Count      string `json:"count,omitempty"`
+}
+
+// Params names the request's query parameters and their limits. An empty
+// name means the vendor has no such parameter.
+type Params struct {
+	PageSize   PageSize `json:"pageSize"`
+	Marker     string   `json:"marker,omitempty"` // exclusive start after a bucket name
+	Token      string   `json:"token,omitempty"`  // opaque continuation token
+	Offset     string   `json:"offset,omitempty"`
+	Prefix     string   `json:"prefix,omitempty"`
+	Region     string   `json:"region,omitempty"`
+	CreateTime string   `json:"createTime,omitempty"` // unix seconds
+	Range      string   `json:"range,omitempty"`      // lt, gt, lte, gte
+	TagKey     string   `json:"tagKey,omitempty"`
+	TagValue   string   `json:"tagValue,omitempty"`
+	// LocationHeader is a request header that filters by zone (QingStor).
+	LocationHeader string `json:"locationHeader,omitempty"`
+}
+
+// PageSize is the page-size parameter. Default applies when the parameter is
+// absent; DefaultWithFilter, when set, applies instead when a filter or token
+// is sent without the parameter (S3: 10,000).
+type PageSize struct {
+	Name              string `json:"name,omitempty"`
+	Min               int    `json:"min,omitempty"`
+	Max               int    `json:"max,omitempty"`
+	Default           int    `json:"default,omitempty"`
+	DefaultWithFilter int    `json:"defaultWithFilter,omitempty"`
+}
+
+// Auth is how requests are signed and rejected.
+type Auth struct {
+	// Scheme is a regular expression an Authorization value must match.
+	Scheme string `json:"scheme"`
+	// SignTime says where a request's signing time is: "date" (Date or the
+	// vendor's date header below), "cos-window" (q-sign-time in the
+	// Authorization value) or "bce" (the timestamp in the Authorization).
+	SignTime   string `json:"signTime"`
+	DateHeader string `json:"dateHeader,omitempty"` // e.g. x-amz-date, preferred over Date
+	// MaxSkewSeconds is the allowed distance between signing time and the
+	// server's clock; 0 disables the check.
+	MaxSkewSeconds int `json:"maxSkewSeconds"`
+	// ErrorCode is the JSON pointer of the error code in an error body.
+	ErrorCode string `json:"errorCode"`
+	// Rejections lists, per auth failure, the statuses and codes allowed.
+	// Keys: "anonymous", "badSignature", "unknownKey", "clockSkew". More
+	// than one status or code is listed where vendors.md marks it unsettled.
+	Rejections map[string]Rejection `json:"rejections"`
+}
+
+// Rejection is one auth failure's expected answer. An empty Status means
+// unsettled: any 4xx.
+type Rejection struct {
+	Status []int    `json:"status"`
+	Codes  []string `json:"codes"`
+}
