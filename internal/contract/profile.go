@@ -1,5 +1,7 @@
 package contract
 
+import "slices"
+
 // Profile is a vendor's contract in the terms the generic checks need. It is
 // read from schemas/<vendor>/profile.json; nothing in it is vendor logic.
 type Profile struct {
@@ -112,4 +114,11 @@ type Auth struct {
 type Rejection struct {
 	Status []int    `json:"status"`
 	Codes  []string `json:"codes"`
+}
+
+// Allows reports whether a response with this status and error code is
+// the rejection r describes.
+func (r Rejection) Allows(status int, code string) bool {
+	statusOK := slices.Contains(r.Status, status) || len(r.Status) == 0 && status >= 400 && status < 500
+	return statusOK && (len(r.Codes) == 0 || slices.Contains(r.Codes, code))
 }

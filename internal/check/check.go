@@ -1,0 +1,96 @@
+// Package check holds every check the suite makes on recorded exchanges.
+// Each check is generic: what it expects comes from the vendor's contract
+// (schemas/<vendor>/), never from Go code that knows a vendor.
+package check
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/getservice-conformance/gsc/internal/contract"
+	"github.com/getservice-conformance/gsc/internal/exchange"
+	"github.com/getservice-conformance/gsc/internal/finding"
+)
+
+// Recording checks every exchange of a recording in order, including what
+// only a walk over several pages shows, and returns the findings sorted by
+// exchange and place.
+func Recording(rec *exchange.Recording, c *contract.Contract) []finding.Finding {
+	r := &run{rec: rec, c: c, walk: newWalk()}
+	r.findings = append(r.findings, rec.Problems...)
+	for _, ex := range rec.Exchanges {
+		r.exchange(ex)
+	}
+	Sort(r.findings)
+	return r.findings
+}
+
+// Sort orders findings by file, exchange, position, then check id.
+func Sort(fs []finding.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Exchange != b.Exchange {
+			return a.Exchange < b.Exchange
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		return a.Check < b.Check
+	})
+}
+
+// run is the state of checking one recording.
+type run struct {
+	rec      *exchange.Recording
+	c        *contract.Contract
+	walk     *walk
+	findings []finding.Finding
+}
+
+// exchangeRun is the state of checking one exchange.
+type exchangeRun struct {
+	*run
+	ex   *exchange.Exchange
+	body *body // the response body, decoded; nil without a response
+}
+
+func (r *run) exchange(ex *exchange.Exchange) {
+	e := &exchangeRun{run: r, ex: ex}
+	if ex.Request != nil {
+		e.requestLint(ex.Request)
+	}
+	if ex.Response == nil {
+		return
+	}
+	if ex.Response.Kind == exchange.Response {
+		e.responseHeaders(ex.Response)
+	}
+	e.body = decode(r.c, ex.Response)
+	for _, p := range e.body.syntax {
+		e.add(p.check, p.off, "%s", p.msg)
+	}
+	e.schema()
+	e.assertions()
+	e.auth()
+	if e.success() {
+		e.semantics()
+	}
+}
+
+// success reports whether the response is a 2xx (a bare body counts as one).
+func (e *exchangeRun) success() bool {
+	return e.ex.Response.Status >= 200 && e.ex.Response.Status < 300
+}
+
+// add records a finding of check at byte offset off in the recording
+// (-1: no position).
+func (e *exchangeRun) add(check string, off int, format string, args ...any) *finding.Finding {
+	e.findings = append(e.findings, e.rec.At(check, e.ex.Index, off, fmt.Sprintf(format, args...)))
+	return &e.findings[len(e.findings)-1]
+}

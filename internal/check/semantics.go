@@ -1,0 +1,182 @@
+package check
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/getservice-conformance/gsc/internal/contract"
+)
+
+// readPage extracts the canonical listing by the profile's pointers.
+func readPage(v any, l contract.Listing) page {
+	var p page
+	for _, it := range elements(collect(v, l.Buckets)) {
+		b := bucket{pointer: it.pointer + l.Name}
+		b.name, _, _ = first(it.value, l.Name)
+		b.region, _, _ = first(it.value, l.Region)
+		b.created, _, _ = first(it.value, l.Created)
+		p.buckets = append(p.buckets, b)
+	}
+	p.truncated, p.truncPtr, _ = first(v, l.Truncated)
+	p.next, p.nextPtr, p.hasNext = first(v, l.NextMarker)
+	p.count, p.countPtr, _ = first(v, l.Count)
+	return p
+}
+
+// semantics checks what needs the request: page bounds, filters, markers,
+// order and uniqueness, within the page and across the walk.
+func (e *exchangeRun) semantics() {
+	prof := e.c.Profile
+	pg := readPage(e.body.value, prof.Listing)
+	req := e.ex.Request
+	var query map[string][]string
+	if req != nil {
+		query = req.Query
+	}
+	param := func(name string) (string, bool) {
+		if name == "" || query == nil {
+			return "", false
+		}
+		vs, ok := query[name]
+		if !ok || len(vs) == 0 {
+			return "", false
+		}
+		return vs[0], true
+	}
+
+	// Page size: within the requested size and the vendor's bound.
+	ps := prof.Params.PageSize
+	limit, why := ps.Max, "the vendor maximum"
+	if v, ok := param(ps.Name); ok {
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && (limit == 0 || n < limit) {
+			limit, why = n, ps.Name+"="+v
+		}
+	} else if ps.DefaultWithFilter > 0 && e.sendsFilterOrToken(param) {
+		limit, why = ps.DefaultWithFilter, "the default page size with a filter or token"
+	} else if ps.Default > 0 {
+		limit, why = ps.Default, "the default page size"
+	}
+	if limit > 0 && len(pg.buckets) > limit {
+		b := pg.buckets[limit]
+		e.at("page.size", b.pointer, "%d buckets on one page; %s allows %d", len(pg.buckets), why, limit)
+	}
+
+	// Count field, where the contract has one.
+	if pg.countPtr != "" {
+		n, err := strconv.Atoi(pg.count)
+		switch {
+		case err != nil:
+			e.at("page.count", pg.countPtr, "count %q is not a number", pg.count)
+		case prof.CountMeans == "page" && n != len(pg.buckets):
+			e.at("page.count", pg.countPtr, "count is %d but the page lists %d buckets", n, len(pg.buckets))
+		case n < len(pg.buckets):
+			e.at("page.count", pg.countPtr, "count is %d but the page lists %d buckets", n, len(pg.buckets))
+		}
+	}
+
+	// Truncation flag against the next marker.
+	switch {
+	case pg.truncated == "true" && prof.Listing.NextMarker != "" && pg.next == "":
+		e.at("page.truncation", pg.truncPtr, "the page is truncated but has no next marker: a client cannot go on")
+	case pg.truncated == "false" && pg.next != "":
+		e.at("page.truncation", pg.nextPtr, "the page is complete but names next marker %q", pg.next)
+	}
+
+	// Marker is exclusive.
+	if m, ok := param(prof.Params.Marker); ok && m != "" {
+		for _, b := range pg.buckets {
+			if b.name <= m {
+				e.at("page.marker-exclusive", b.pointer, "bucket %q is at or before marker %q", b.name, m)
+			}
+		}
+	}
+
+	e.filters(pg, param)
+	e.walk.page(e, pg)
+}
+
+// sendsFilterOrToken reports whether the request sends a filter or token,
+// which changes some vendors' default page size.
+func (e *exchangeRun) sendsFilterOrToken(param func(string) (string, bool)) bool {
+	p := e.c.Profile.Params
+	for _, name := range []string{p.Prefix, p.Region, p.Token} {
+		if _, ok := param(name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// filters checks that every filter the request sends is honoured.
+func (e *exchangeRun) filters(pg page, param func(string) (string, bool)) {
+	p := e.c.Profile.Params
+	if prefix, ok := param(p.Prefix); ok {
+		for _, b := range pg.buckets {
+			if !strings.HasPrefix(b.name, prefix) {
+				e.at("filter.prefix", b.pointer, "bucket %q lacks prefix %q", b.name, prefix)
+			}
+		}
+	}
+	region, how := "", ""
+	if r, ok := param(p.Region); ok {
+		region, how = r, p.Region+"="+r
+	} else if e.c.RegionFromHost != nil && e.ex.Request != nil {
+		if m := e.c.RegionFromHost.FindStringSubmatch(e.ex.Request.Get("Host")); m != nil {
+			region, how = m[1], "host "+m[0]
+		}
+	}
+	if region != "" {
+		for _, b := range pg.buckets {
+			if b.region != region {
+				e.at("filter.region", b.pointer, "bucket %q is in %q; the request asked for %s", b.name, b.region, how)
+			}
+		}
+	}
+	if p.LocationHeader != "" && e.ex.Request != nil {
+		if zone := e.ex.Request.Get(p.LocationHeader); zone != "" {
+			for _, b := range pg.buckets {
+				if b.region != zone {
+					e.at("filter.location", b.pointer, "bucket %q is in %q; the %s header asked for %q", b.name, b.region, p.LocationHeader, zone)
+				}
+			}
+		}
+	}
+	e.createTime(pg, param)
+}
+
+func (e *exchangeRun) createTime(pg page, param func(string) (string, bool)) {
+	p := e.c.Profile.Params
+	ct, ok1 := param(p.CreateTime)
+	op, ok2 := param(p.Range)
+	if !ok1 || !ok2 {
+		return
+	}
+	secs, err := strconv.ParseInt(ct, 10, 64)
+	if err != nil {
+		return
+	}
+	bound := time.Unix(secs, 0)
+	for _, b := range pg.buckets {
+		created, err := time.Parse(time.RFC3339, b.created)
+		if err != nil {
+			continue // the schema reports the date
+		}
+		var holds bool
+		switch op {
+		case "lt":
+			holds = created.Before(bound)
+		case "lte":
+			holds = !created.After(bound)
+		case "gt":
+			holds = created.After(bound)
+		case "gte":
+			holds = !created.Before(bound)
+		default:
+			return
+		}
+		if !holds {
+			e.at("filter.create-time", b.pointer, "bucket %q was created %s, not %s %s", b.name, b.created, op, bound.UTC().Format(time.RFC3339))
+		}
+	}
+}

@@ -1,0 +1,256 @@
+package exchange
+
+import (
+	"bytes"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Kind says which side of an exchange a message is.
+type Kind int
+
+const (
+	Request  Kind = iota
+	Response      // status line, headers, body
+	BodyOnly      // a response body shown without its head (documentation templates)
+)
+
+// Message is one raw HTTP message as recorded, read leniently. Offsets are
+// byte offsets into the recording file.
+type Message struct {
+	Kind   Kind
+	Offset int    // first byte of the message
+	Raw    []byte // the message exactly as recorded
+
+	// Request line; Target is as sent, Path and Query are read from it
+	// leniently (spaces inside the target are dropped after being reported).
+	Method, Target, Path string
+	Query                url.Values
+	// Response status line.
+	Status int
+	Proto  string // "HTTP/1.1"; empty when the start line had none
+
+	Headers    []Header
+	Body       []byte
+	BodyOffset int
+}
+
+// Header is one "Name: value" line.
+type Header struct {
+	Name, Value string
+	Offset      int // first byte of the line
+	ValueOffset int // first byte of the value
+}
+
+// Header returns the first header with this name, case-insensitively.
+func (m *Message) Header(name string) (Header, bool) {
+	for _, h := range m.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return h, true
+		}
+	}
+	return Header{}, false
+}
+
+// Get returns the value of the first header with this name, or "".
+func (m *Message) Get(name string) string {
+	h, _ := m.Header(name)
+	return h.Value
+}
+
+// line is one line of a message without its line end.
+type line struct {
+	text   []byte
+	offset int
+}
+
+func splitLines(b []byte, base int) []line {
+	var lines []line
+	for off := 0; off < len(b); {
+		end := bytes.IndexByte(b[off:], '\n')
+		next := off + end + 1
+		if end < 0 {
+			end, next = len(b)-off, len(b)
+		}
+		text := bytes.TrimSuffix(b[off:off+end], []byte("\r"))
+		lines = append(lines, line{text, base + off})
+		off = next
+	}
+	return lines
+}
+
+// parseMessage reads one part. Every defect is reported through problem
+// (check id, absolute offset, message); nothing is repaired silently.
+func parseMessage(kind Kind, data []byte, offset int, problem func(check string, off int, msg string)) *Message {
+	m := &Message{Kind: kind, Offset: offset, Raw: data}
+	if kind == BodyOnly {
+		m.Status, m.Body, m.BodyOffset = 200, data, offset
+		return m
+	}
+	lines := splitLines(data, offset)
+	if len(lines) == 0 {
+		problem("http.status-line", offset, "the message is empty")
+		if kind == Request {
+			m.Method = ""
+		}
+		m.BodyOffset = offset
+		return m
+	}
+	if kind == Request {
+		m.parseRequestLine(lines[0], problem)
+	} else {
+		m.parseStatusLine(lines[0], problem)
+	}
+
+	// Header block: up to the first empty line. A line that is not a header
+	// either starts a body that lacks its blank line, or is a broken header
+	// line; which one is told by whether a blank line still follows.
+	bodyStart := len(data)
+	i := 1
+	for ; i < len(lines); i++ {
+		l := lines[i]
+		if len(l.text) == 0 {
+			bodyStart = l.offset - offset + len(lineEnd(data, l.offset-offset))
+			break
+		}
+		if h, ok := parseHeaderLine(l); ok {
+			m.Headers = append(m.Headers, h)
+			continue
+		}
+		if looksLikeBody(l.text) || !blankLineFollows(lines[i+1:]) {
+			problem("http.header-end", l.offset, "no blank line between the header block and the body")
+			bodyStart = l.offset - offset
+			break
+		}
+		problem("http.header-line", l.offset, "not a header line: "+quote(l.text))
+	}
+	m.Body = data[bodyStart:]
+	m.BodyOffset = offset + bodyStart
+	return m
+}
+
+// lineEnd returns the empty line at off together with its line end.
+func lineEnd(data []byte, off int) []byte {
+	if bytes.HasPrefix(data[off:], []byte("\r\n")) {
+		return data[off : off+2]
+	}
+	if off < len(data) && data[off] == '\n' {
+		return data[off : off+1]
+	}
+	return nil
+}
+
+func looksLikeBody(text []byte) bool {
+	t := bytes.TrimLeft(text, " \t")
+	return bytes.HasPrefix(t, []byte("<?xml")) || bytes.HasPrefix(t, []byte("{")) || bytes.HasPrefix(t, []byte("["))
+}
+
+func blankLineFollows(lines []line) bool {
+	for _, l := range lines {
+		if len(l.text) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func parseHeaderLine(l line) (Header, bool) {
+	colon := bytes.IndexByte(l.text, ':')
+	if colon <= 0 {
+		return Header{}, false
+	}
+	name := l.text[:colon]
+	if !isToken(name) {
+		return Header{}, false
+	}
+	v := l.text[colon+1:]
+	lead := len(v) - len(bytes.TrimLeft(v, " \t"))
+	return Header{
+		Name:        string(name),
+		Value:       string(bytes.TrimRight(v[lead:], " \t")),
+		Offset:      l.offset,
+		ValueOffset: l.offset + colon + 1 + lead,
+	}, true
+}
+
+// isToken reports whether b is an RFC 9110 token (header names, methods).
+func isToken(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *Message) parseRequestLine(l line, problem func(string, int, string)) {
+	text := string(l.text)
+	sp := strings.IndexByte(text, ' ')
+	if sp < 0 {
+		problem("http.request-line", l.offset, "not a request line: "+quote(l.text))
+		return
+	}
+	m.Method = text[:sp]
+	if !isToken([]byte(m.Method)) || strings.ToUpper(m.Method) != m.Method {
+		problem("http.request-line", l.offset, "bad method "+strconv.Quote(m.Method))
+	}
+	rest := text[sp+1:]
+	restOff := l.offset + sp + 1
+	if i := strings.LastIndexByte(rest, ' '); i >= 0 && isVersion(rest[i+1:]) {
+		m.Proto = rest[i+1:]
+		rest = rest[:i]
+	} else {
+		problem("http.request-line", l.offset+len(l.text), "the request line has no HTTP version")
+	}
+	if i := strings.IndexAny(rest, " \t"); i >= 0 {
+		problem("http.request-line", restOff+i, "white space inside the request target "+strconv.Quote(rest))
+		rest = strings.Join(strings.Fields(rest), "")
+	}
+	m.Target = rest
+	m.Path, m.Query = splitTarget(rest)
+}
+
+// splitTarget reads path and query leniently: a query that does not
+// decode keeps the pairs that do.
+func splitTarget(target string) (string, url.Values) {
+	path, rawQuery, _ := strings.Cut(target, "?")
+	q, _ := url.ParseQuery(rawQuery)
+	if q == nil {
+		q = url.Values{}
+	}
+	return path, q
+}
+
+func isVersion(s string) bool {
+	return len(s) == len("HTTP/1.1") && strings.HasPrefix(s, "HTTP/") && s[5] >= '0' && s[5] <= '9' && s[6] == '.' && s[7] >= '0' && s[7] <= '9'
+}
+
+func (m *Message) parseStatusLine(l line, problem func(string, int, string)) {
+	text := string(l.text)
+	proto, rest, _ := strings.Cut(text, " ")
+	if !isVersion(proto) {
+		problem("http.status-line", l.offset, "not a status line: "+quote(l.text))
+		return
+	}
+	m.Proto = proto
+	code, _, _ := strings.Cut(rest, " ")
+	n, err := strconv.Atoi(code)
+	if err != nil || len(code) != 3 || n < 100 {
+		problem("http.status-line", l.offset+len(proto)+1, "bad status code "+strconv.Quote(code))
+		return
+	}
+	m.Status = n
+}
+
+func quote(b []byte) string {
+	const max = 60
+	s := string(b)
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return strconv.Quote(s)
+}

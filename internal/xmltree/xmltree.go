@@ -1,0 +1,271 @@
+// Package xmltree reads an XML body into an xmlquery tree in one lenient
+// pass that still reports every well-formedness defect with its offset.
+//
+// encoding/xml stops at the first error and xmlquery hands that error back
+// with a line but no column; neither rejects a second root or text after
+// it. Here the decoder's RawToken does the lexing, this package matches
+// start and end tags itself, and after a lexical error reading resumes at
+// the next '<', so one defect never hides the next.
+package xmltree
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/antchfx/xmlquery"
+)
+
+// Problem is one well-formedness defect; Check is an xml.* id of
+// docs/checks.md and Offset a byte offset into the body.
+type Problem struct {
+	Check  string
+	Offset int
+	Msg    string
+}
+
+// Doc is a parsed body.
+type Doc struct {
+	Root    *xmlquery.Node // the document node
+	offsets map[*xmlquery.Node]int
+}
+
+// Element returns the first root element, or nil.
+func (d *Doc) Element() *xmlquery.Node {
+	for n := d.Root.FirstChild; n != nil; n = n.NextSibling {
+		if n.Type == xmlquery.ElementNode {
+			return n
+		}
+	}
+	return nil
+}
+
+// Offset returns the byte offset in the body of an element's '<', or -1.
+func (d *Doc) Offset(n *xmlquery.Node) int {
+	if off, ok := d.offsets[n]; ok {
+		return off
+	}
+	return -1
+}
+
+// maxResumes bounds the recovery after lexical errors on garbage input.
+const maxResumes = 100
+
+type frame struct {
+	node  *xmlquery.Node
+	name  xml.Name // as written, prefix in Space
+	ns    map[string]string
+	start int
+}
+
+type parser struct {
+	doc      *Doc
+	stack    []frame
+	problems []Problem
+	rooted   bool
+}
+
+// Parse reads body. The returned Doc holds whatever could be read; the
+// problems say what is wrong, in order of offset.
+func Parse(body []byte) (*Doc, []Problem) {
+	p := &parser{doc: &Doc{
+		Root:    &xmlquery.Node{Type: xmlquery.DocumentNode},
+		offsets: make(map[*xmlquery.Node]int, len(body)/32),
+	}}
+	base := 0
+	for resumes := 0; ; resumes++ {
+		next, err := p.read(body, base)
+		if err == nil {
+			break
+		}
+		p.add("xml.syntax", next, err.Error())
+		// Resume at the next tag after the one that failed.
+		i := bytes.IndexByte(body[min(next+1, len(body)):], '<')
+		if i < 0 || resumes == maxResumes {
+			break
+		}
+		base = min(next+1, len(body)) + i
+	}
+	for i := len(p.stack) - 1; i >= 0; i-- {
+		f := p.stack[i]
+		p.add("xml.unclosed", f.start, fmt.Sprintf("<%s> is never closed", qname(f.name)))
+	}
+	if !p.rooted && len(p.problems) == 0 {
+		p.add("xml.syntax", 0, "no root element")
+	}
+	return p.doc, p.problems
+}
+
+// read decodes body from base until EOF or a lexical error; it returns the
+// offset where the decoder stopped.
+func (p *parser) read(body []byte, base int) (int, error) {
+	dec := xml.NewDecoder(bytes.NewReader(body[base:]))
+	for {
+		start := base + int(dec.InputOffset())
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return len(body), nil
+		}
+		if err != nil {
+			var syn *xml.SyntaxError
+			if errors.As(err, &syn) {
+				err = errors.New(syn.Msg)
+			}
+			return base + int(dec.InputOffset()), err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			p.start(t, start)
+		case xml.EndElement:
+			p.end(t, start)
+		case xml.CharData:
+			p.text(t, start)
+		case xml.ProcInst:
+			if t.Target == "xml" && len(p.stack) == 0 {
+				xmlquery.AddChild(p.doc.Root, &xmlquery.Node{Type: xmlquery.DeclarationNode, Data: "xml"})
+			}
+		}
+	}
+}
+
+func (p *parser) add(check string, off int, msg string) {
+	p.problems = append(p.problems, Problem{check, off, msg})
+}
+
+func (p *parser) start(t xml.StartElement, off int) {
+	n := &xmlquery.Node{Type: xmlquery.ElementNode, Data: t.Name.Local, Prefix: t.Name.Space}
+	f := frame{node: n, name: t.Name, start: off}
+	for _, a := range t.Attr {
+		switch {
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			f.ns = withNS(f.ns, "", a.Value)
+		case a.Name.Space == "xmlns":
+			f.ns = withNS(f.ns, a.Name.Local, a.Value)
+		}
+	}
+	p.stack = append(p.stack, f)
+	n.NamespaceURI = p.resolve(t.Name.Space)
+	for _, a := range t.Attr {
+		n.Attr = append(n.Attr, xmlquery.Attr{Name: a.Name, Value: a.Value})
+	}
+	parent := p.doc.Root
+	if len(p.stack) > 1 {
+		parent = p.stack[len(p.stack)-2].node
+	} else if p.rooted {
+		p.add("xml.outside-root", off, fmt.Sprintf("a second root element <%s>", qname(t.Name)))
+	}
+	p.rooted = true
+	xmlquery.AddChild(parent, n)
+	p.doc.offsets[n] = off
+}
+
+func withNS(m map[string]string, prefix, uri string) map[string]string {
+	if m == nil {
+		m = map[string]string{}
+	}
+	m[prefix] = uri
+	return m
+}
+
+func (p *parser) resolve(prefix string) string {
+	for i := len(p.stack) - 1; i >= 0; i-- {
+		if uri, ok := p.stack[i].ns[prefix]; ok {
+			return uri
+		}
+	}
+	return ""
+}
+
+// end matches an end tag against the open elements. It closes the element
+// of that name, reporting any left open inside it; an end tag that matches
+// none closes a leaf being written (a typo such as <NexMarker>1</NextMarker>)
+// or, anywhere else, is a stray end tag and is skipped.
+func (p *parser) end(t xml.EndElement, off int) {
+	for i := len(p.stack) - 1; i >= 0; i-- {
+		if p.stack[i].name == t.Name {
+			for j := len(p.stack) - 1; j > i; j-- {
+				f := p.stack[j]
+				p.add("xml.unclosed", f.start, fmt.Sprintf("<%s> is never closed (closed by </%s> of an outer element)", qname(f.name), qname(t.Name)))
+			}
+			p.stack = p.stack[:i]
+			return
+		}
+	}
+	if n := len(p.stack); n > 0 && !hasElementChild(p.stack[n-1].node) {
+		top := p.stack[n-1]
+		p.add("xml.mismatched-end", off, fmt.Sprintf("<%s> is closed by </%s>", qname(top.name), qname(t.Name)))
+		p.stack = p.stack[:n-1]
+		return
+	}
+	p.add("xml.unmatched-end", off, fmt.Sprintf("end tag </%s> has no start tag", qname(t.Name)))
+}
+
+func hasElementChild(n *xmlquery.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == xmlquery.ElementNode {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) text(t xml.CharData, off int) {
+	if len(p.stack) == 0 {
+		if i := bytes.IndexFunc(t, notSpace); i >= 0 {
+			where := "before"
+			if p.rooted {
+				where = "after"
+			}
+			p.add("xml.outside-root", off+i, fmt.Sprintf("text %s the root element: %q", where, clip(bytes.TrimSpace(t))))
+		}
+		return
+	}
+	xmlquery.AddChild(p.stack[len(p.stack)-1].node, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(t)})
+}
+
+func notSpace(r rune) bool { return !strings.ContainsRune(" \t\r\n", r) }
+
+func clip(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:40]) + "..."
+	}
+	return string(b)
+}
+
+func qname(n xml.Name) string {
+	if n.Space != "" {
+		return n.Space + ":" + n.Local
+	}
+	return n.Local
+}
+
+// Path returns an XPath that selects exactly n, such as
+// /ListAllMyBucketsResult/Buckets/Bucket[2]/Name (local names; an index
+// only where siblings share the name).
+func Path(n *xmlquery.Node) string {
+	var parts []string
+	for ; n != nil && n.Type == xmlquery.ElementNode; n = n.Parent {
+		same, index := 0, 0
+		for s := n.Parent.FirstChild; s != nil; s = s.NextSibling {
+			if s.Type == xmlquery.ElementNode && s.Data == n.Data {
+				same++
+				if s == n {
+					index = same
+				}
+			}
+		}
+		part := n.Data
+		if same > 1 {
+			part = fmt.Sprintf("%s[%d]", part, index)
+		}
+		parts = append(parts, part)
+	}
+	var b strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		b.WriteString("/" + parts[i])
+	}
+	return b.String()
+}

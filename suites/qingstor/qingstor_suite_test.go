@@ -1,0 +1,18 @@
+package qingstor_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/getservice-conformance/gsc/internal/suite"
+	_ "github.com/getservice-conformance/gsc/suites/qingstor"
+)
+
+func TestQingstor(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "QingStor conformance")
+}
+
+var _ = ReportAfterSuite("JUnit", suite.WriteJUnit("../../reports/junit-qingstor.xml"))

@@ -1,0 +1,18 @@
+package s3_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/getservice-conformance/gsc/internal/suite"
+	_ "github.com/getservice-conformance/gsc/suites/s3"
+)
+
+func TestS3(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Amazon S3 conformance")
+}
+
+var _ = ReportAfterSuite("JUnit", suite.WriteJUnit("../../reports/junit-s3.xml"))

@@ -1,0 +1,18 @@
+package scality_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/getservice-conformance/gsc/internal/suite"
+	_ "github.com/getservice-conformance/gsc/suites/scality"
+)
+
+func TestScality(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Scality (S3-compatible) conformance")
+}
+
+var _ = ReportAfterSuite("JUnit", suite.WriteJUnit("../../reports/junit-scality.xml"))
