@@ -6,6 +6,9 @@ import (
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
@@ -144,13 +147,16 @@ func leaves(err *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	return out
 }
 
+var printer = message.NewPrinter(language.English)
+
+// leafMessage says what one leaf error found, in the schema's words where
+// the schema explains itself: a "false" schema (nothing allowed here)
+// reads as such.
 func leafMessage(err *jsonschema.ValidationError) string {
-	msg := err.Error()
-	// The library prefixes "jsonschema validation failed with '...'\n- at '...': ".
-	if i := strings.LastIndex(msg, "': "); i >= 0 && strings.Contains(msg[:i], "- at '") {
-		msg = msg[i+3:]
+	if _, ok := err.ErrorKind.(*kind.FalseSchema); ok {
+		return "not allowed here by the contract (" + err.SchemaURL[strings.LastIndexByte(err.SchemaURL, '/')+1:] + ")"
 	}
-	return msg
+	return err.ErrorKind.LocalizedString(printer)
 }
 
 func escapeTokens(tokens []string) []string {

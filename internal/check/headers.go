@@ -2,6 +2,7 @@ package check
 
 import (
 	"mime"
+	"net"
 	"net/http"
 	"regexp"
 	"slices"
@@ -22,10 +23,15 @@ var placeholder = regexp.MustCompile(`<[A-Za-z][A-Za-z0-9 _-]*>|\{\{[^}]*\}\}`)
 func (e *exchangeRun) commonHeaders(m *exchange.Message) map[string]bool {
 	skip := map[string]bool{}
 	for _, h := range m.Headers {
-		if placeholder.MatchString(h.Value) {
+		switch {
+		case placeholder.MatchString(h.Value):
 			e.add("http.placeholder", h.ValueOffset, "%s is a documentation placeholder: %q", h.Name, h.Value)
-			skip[strings.ToLower(h.Name)] = true
+		case strings.EqualFold(h.Name, "Host") && reservedHost(h.Value):
+			e.add("http.placeholder", h.ValueOffset, "Host %q is in a domain reserved for documentation (RFC 2606), not an endpoint", h.Value)
+		default:
+			continue
 		}
+		skip[strings.ToLower(h.Name)] = true
 	}
 	if h, ok := m.Header("Date"); ok && !skip["date"] {
 		if _, err := http.ParseTime(h.Value); err != nil {
@@ -103,6 +109,21 @@ func (e *exchangeRun) responseHeaders(resp *exchange.Message) {
 			e.add("header.request-id", resp.Offset, "no %s header", p.RequestIDHeader)
 		}
 	}
+}
+
+// reservedHost reports whether a host is in a domain RFC 2606 reserves
+// for examples, which no endpoint can have.
+func reservedHost(hostport string) bool {
+	host := strings.ToLower(hostport)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	for _, d := range []string{"example.com", "example.net", "example.org", "example", "invalid", "test"} {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
 }
 
 func clip(s string) string {

@@ -28,10 +28,11 @@
 //     taken to be the separator that followed the lost closing quote.
 //   - An invalid escape is reported at its '\' and kept as written; a
 //     control character in a string is reported and kept.
-//   - A '}' or ']' that does not match the innermost open container closes
-//     it if an enclosing container it does match is open (the innermost one
-//     then lacks its closer), and is otherwise taken as a typo for the right
-//     closer. Either way one problem is reported at it.
+//   - A '}' or ']' that does not match the innermost open container is
+//     reported at it. If an enclosing container it does match is open, the
+//     innermost container is taken to lack its closer and ends there, and
+//     the '}' or ']' is left for the enclosing one; otherwise it is taken as
+//     a typo for the right closer.
 //   - Containers still open at the end of input are reported once, at
 //     offset len(data), with how many there are; what was read is kept.
 //   - Anything but white space after the top-level value is reported once
@@ -43,9 +44,12 @@
 //   - Nesting deeper than 1000 containers is reported at the opening bracket
 //     that exceeds it, and reading stops there.
 //
-// Only the first problem at any one offset is reported, since later ones
-// there are consequences of the same defect. At most 100 problems are
-// reported; one more problem then says how many were left out.
+// Of syntax problems found one after another at the same offset, only the
+// first is reported; the others are consequences of it. At most 100
+// problems are reported; one more problem then says how many were left out.
+//
+// Parse returns nil both for null and when no value could be read at all;
+// the problems tell which.
 package jsonlenient
 
 import (

@@ -290,8 +290,18 @@ func TestLocate(t *testing.T) {
 	if got := jsonlenient.Locate([]byte("\xef\xbb\xbf [1]"), "/0"); got != 5 {
 		t.Errorf("Locate after BOM = %d, want 5", got)
 	}
-	if got := jsonlenient.Locate([]byte(`{"a":1,"a":}`), "/a"); got != 5 {
-		t.Errorf("Locate of kept duplicate = %d, want 5", got)
+	for _, tt := range []struct {
+		in, ptr string
+		want    int
+	}{
+		{`{"a":1,"a":}`, "/a", 5}, // the duplicate is dropped
+		{`{"a"::"x"}`, "/a", 6},
+		{`::1`, "", 2},
+		{`[:1]`, "/0", 2},
+	} {
+		if got := jsonlenient.Locate([]byte(tt.in), tt.ptr); got != tt.want {
+			t.Errorf("Locate(%q, %q) = %d, want %d", tt.in, tt.ptr, got, tt.want)
+		}
 	}
 }
 

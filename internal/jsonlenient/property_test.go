@@ -23,12 +23,13 @@ var validDocs = []string{
 	`"\"\\\/\b\f\n\r\t\u0000\u001f\u00E9\uD834\uDD1E"`,
 	`"\udd1e\ud834 \ud834\u0041 \ud834\ud834\udd1e"`,
 	"\"é€😀 \xc3\x28 \xed\xa0\x80 \xff\"",
-	`{"a":1,"a":{"x":2},"b":[],"a":[3]}`,
+	`{"a":1,"\u0062":{"x":2},"b\u0000":[],"c":[3]}`,
 	strings.Repeat("[", 1000) + strings.Repeat("]", 1000),
 }
 
-// TestValid checks that valid JSON reads as encoding/json reads it, with no
-// syntax problems, and that Locate finds every value in it.
+// TestValid checks that valid JSON without duplicate keys reads as
+// encoding/json reads it, with no problems, and that Locate finds every value
+// in it.
 func TestValid(t *testing.T) {
 	docs := validDocs
 	r := rand.New(rand.NewPCG(1, 2))
@@ -43,10 +44,8 @@ func TestValid(t *testing.T) {
 			t.Fatalf("bad test: invalid JSON %q", doc)
 		}
 		v, probs := jsonlenient.Parse(data)
-		for _, p := range probs {
-			if p.Kind != "duplicate-key" {
-				t.Errorf("Parse(%q): problem %v", doc, p)
-			}
+		if len(probs) != 0 {
+			t.Errorf("Parse(%q): problems %v", doc, probs)
 		}
 		if want := decode(t, doc); !reflect.DeepEqual(v, want) {
 			t.Errorf("Parse(%q) = %#v, want %#v", doc, v, want)
@@ -110,12 +109,22 @@ func genValue(r *rand.Rand, b *bytes.Buffer, depth int) {
 	switch n := r.IntN(10); {
 	case depth > 0 && n < 2:
 		b.WriteByte('{')
-		for i := range r.IntN(5) {
-			if i > 0 {
+		seen := make(map[string]bool)
+		for range r.IntN(5) {
+			// Short keys often collide; skip those, as duplicate
+			// keys are problems.
+			var k bytes.Buffer
+			genString(r, &k, 2)
+			var key string
+			if json.Unmarshal(k.Bytes(), &key) != nil || seen[key] {
+				continue
+			}
+			if len(seen) > 0 {
 				b.WriteByte(',')
 			}
+			seen[key] = true
 			space(r, b)
-			genString(r, b, 2)
+			b.Write(k.Bytes())
 			space(r, b)
 			b.WriteByte(':')
 			genValue(r, b, depth-1)

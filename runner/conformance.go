@@ -1,0 +1,98 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/getservice-conformance/gsc/fixtures"
+	"github.com/getservice-conformance/gsc/internal/baseline"
+	"github.com/getservice-conformance/gsc/internal/exchange"
+	"github.com/getservice-conformance/gsc/internal/replay"
+	"github.com/getservice-conformance/gsc/internal/suite"
+
+	// Every vendor's specs.
+	_ "github.com/getservice-conformance/gsc/suites/bos"
+	_ "github.com/getservice-conformance/gsc/suites/cos"
+	_ "github.com/getservice-conformance/gsc/suites/oss"
+	_ "github.com/getservice-conformance/gsc/suites/qingstor"
+	_ "github.com/getservice-conformance/gsc/suites/s3"
+	_ "github.com/getservice-conformance/gsc/suites/scality"
+)
+
+// defaultSets are the embedded fixture sets conformance judges when no
+// path is given: the vendors' documentation examples and exchanges that
+// honour the contracts. fixtures/checks holds deliberate deviations for
+// the project's own tests, so it is not a conformance target.
+var defaultSets = []string{"docs", "valid"}
+
+func runConformance(args []string) error {
+	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	baselineFile := fs.String("baseline", "", "file of accepted findings (without it, any error finding fails its spec)")
+	junit := fs.String("junit", "reports/junit.xml", "where to write the JUnit report")
+	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
+	if err := fs.Parse(args); err != nil {
+		return usagef("conformance: %v", err)
+	}
+	var recs []*exchange.Recording
+	var err error
+	if fs.NArg() > 0 {
+		recs, err = replay.LoadPaths(fs.Args())
+	} else {
+		for _, set := range defaultSets {
+			var more []*exchange.Recording
+			more, err = replay.LoadFS(fixtures.FS, set, "fixtures/")
+			recs = append(recs, more...)
+			if err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	cfg := suite.Config{Recordings: recs, Baseline: &baseline.Baseline{}}
+	if *baselineFile != "" {
+		if cfg.Baseline, err = baseline.Load(*baselineFile); err != nil {
+			return fmt.Errorf("baseline: %w", err)
+		}
+	}
+	suite.Current = cfg
+
+	report, err := filepath.Abs(*junit)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
+		return err
+	}
+	// Ginkgo reads its configuration from the standard flag set.
+	for name, value := range map[string]string{
+		"ginkgo.junit-report": report,
+		"ginkgo.label-filter": *labels,
+	} {
+		if err := flag.CommandLine.Set(name, value); err != nil {
+			return err
+		}
+	}
+	if err := flag.CommandLine.Parse(nil); err != nil {
+		return err
+	}
+	t := &failRecorder{}
+	ginkgo.RunSpecs(t, "GET Service conformance")
+	fmt.Fprintf(os.Stderr, "JUnit report: %s\n", *junit)
+	if t.failed {
+		return errFindings
+	}
+	return nil
+}
+
+// failRecorder is the ginkgo.GinkgoTestingT a plain program offers.
+type failRecorder struct{ failed bool }
+
+func (f *failRecorder) Fail() { f.failed = true }

@@ -1,0 +1,74 @@
+// Command runner checks GET Service (ListBuckets) exchanges against the
+// vendors' contracts.
+//
+//	runner check [--vendor V] [--format text|json] [--baseline FILE] FILE|DIR...
+//	runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
+//
+// Exit codes: 0 clean (or within the baseline), 1 findings at error
+// severity outside the baseline (or a failed spec), 2 usage or unreadable
+// input.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+// Exit codes.
+const (
+	exitClean    = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+// usageError is a mistake in how the runner was called.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errFindings says the run completed and found what fails it.
+var errFindings = errors.New("findings outside the baseline")
+
+const usage = `usage:
+  runner check [--vendor V] [--format text|json] [--baseline FILE] FILE|DIR...
+  runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
+Run "runner COMMAND -h" for a command's flags.`
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "check":
+		err = runCheck(args[1:], os.Stdout)
+	case "conformance":
+		err = runConformance(args[1:])
+	case "-h", "-help", "--help", "help":
+		fmt.Println(usage)
+		return exitClean
+	default:
+		err = usagef("unknown command %q", args[0])
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitClean
+	case errors.Is(err, errFindings):
+		return exitFindings
+	case errors.As(err, &ue):
+		fmt.Fprintf(os.Stderr, "runner: %v\n%s\n", err, usage)
+		return exitUsage
+	default:
+		fmt.Fprintf(os.Stderr, "runner: %v\n", err)
+		return exitUsage
+	}
+}
