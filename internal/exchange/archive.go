@@ -6,7 +6,8 @@ import "bytes"
 // its first byte in the archive.
 type part struct {
 	name   string
-	offset int
+	marker int // first byte of the "-- name --" line
+	offset int // first byte of the data
 	data   []byte
 }
 
@@ -25,7 +26,7 @@ func splitArchive(src []byte) (comment []byte, parts []part) {
 				parts[open].data = src[begin:i]
 			}
 			begin = i + n
-			parts = append(parts, part{name: name, offset: begin})
+			parts = append(parts, part{name: name, marker: i, offset: begin})
 			open = len(parts) - 1
 			i = begin
 			continue

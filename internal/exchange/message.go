@@ -118,7 +118,7 @@ func parseMessage(kind Kind, data []byte, offset int, problem func(check string,
 			m.Headers = append(m.Headers, h)
 			continue
 		}
-		if looksLikeBody(l.text) || !blankLineFollows(lines[i+1:]) {
+		if looksLikeBody(l.text) || !looksLikeHeader(l.text) && !blankLineFollows(lines[i+1:]) {
 			problem("http.header-end", l.offset, "no blank line between the header block and the body")
 			bodyStart = l.offset - offset
 			break
@@ -144,6 +144,13 @@ func lineEnd(data []byte, off int) []byte {
 func looksLikeBody(text []byte) bool {
 	t := bytes.TrimLeft(text, " \t")
 	return bytes.HasPrefix(t, []byte("<?xml")) || bytes.HasPrefix(t, []byte("{")) || bytes.HasPrefix(t, []byte("["))
+}
+
+// looksLikeHeader reports whether a line that is not a valid header was
+// meant as one: a name, then a colon.
+func looksLikeHeader(text []byte) bool {
+	name, _, ok := bytes.Cut(text, []byte(":"))
+	return ok && len(name) > 0 && bytes.IndexAny(name, "<>{}\"") < 0
 }
 
 func blankLineFollows(lines []line) bool {

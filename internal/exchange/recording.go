@@ -140,7 +140,7 @@ func (r *Recording) readParts(parts []part) {
 		n, err := strconv.Atoi(num)
 		kind, known := map[string]Kind{"request": Request, "response": Response, "body": BodyOnly}[side]
 		if !ok || err != nil || n < 1 || !known {
-			r.problem("exchange.format", 0, p.offset, fmt.Sprintf("part %q is not N/request, N/response or N/body", p.name))
+			r.problem("exchange.format", 0, p.marker, fmt.Sprintf("part %q is not N/request, N/response or N/body", p.name))
 			continue
 		}
 		ex := byIndex[n]
@@ -152,17 +152,15 @@ func (r *Recording) readParts(parts []part) {
 		data := bytes.TrimSuffix(p.data, []byte("\n"))
 		problem := func(check string, off int, msg string) { r.problem(check, n, off, msg) }
 		m := parseMessage(kind, data, p.offset, problem)
+		slot, side := &ex.Response, "response"
 		if kind == Request {
-			if ex.Request != nil {
-				r.problem("exchange.format", n, p.offset, fmt.Sprintf("exchange %d has two requests", n))
-			}
-			ex.Request = m
-		} else {
-			if ex.Response != nil {
-				r.problem("exchange.format", n, p.offset, fmt.Sprintf("exchange %d has two responses", n))
-			}
-			ex.Response = m
+			slot, side = &ex.Request, "request"
 		}
+		if *slot != nil {
+			r.problem("exchange.format", n, p.marker, fmt.Sprintf("exchange %d has a second %s; only the first is checked", n, side))
+			continue
+		}
+		*slot = m
 	}
 	for _, ex := range byIndex {
 		r.Exchanges = append(r.Exchanges, ex)
