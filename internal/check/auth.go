@@ -2,6 +2,7 @@ package check
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,9 +43,9 @@ func (e *exchangeRun) auth() {
 		if !rej["anonymous"].Allows(resp.Status, code) {
 			e.add("auth.anonymous", resp.Offset, "an anonymous request was answered %d %q; want %s", resp.Status, code, describe(rej["anonymous"]))
 		}
-	case resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden:
-		for _, r := range rej {
-			if r.Allows(resp.Status, code) {
+	case resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden || authCode(rej, code):
+		for kind, r := range rej {
+			if kind != "anonymous" && r.Allows(resp.Status, code) {
 				return
 			}
 		}
@@ -78,6 +79,16 @@ func (e *exchangeRun) clockSkew() {
 		h, _ := e.ex.Request.Header(w.Header)
 		e.add("auth.clock-skew", h.ValueOffset, "signed for %s..%s but answered 2xx at %s", w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339), served.UTC().Format(time.RFC3339))
 	}
+}
+
+// authCode reports whether code is the code of some auth failure.
+func authCode(rej map[string]contract.Rejection, code string) bool {
+	for kind, r := range rej {
+		if kind != "anonymous" && code != "" && slices.Contains(r.Codes, code) {
+			return true
+		}
+	}
+	return false
 }
 
 func describe(r contract.Rejection) string {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
@@ -181,7 +182,8 @@ func (e *exchangeRun) assertions() {
 			continue
 		}
 		for _, n := range xmlquery.QuerySelectorAll(e.body.xml.Root, a.ForEachExpr) {
-			if holds(a.Expr, n) {
+			ok, err := holds(a.Expr, n)
+			if ok {
 				continue
 			}
 			el := n
@@ -195,6 +197,9 @@ func (e *exchangeRun) assertions() {
 				}
 			}
 			f := e.add("xpath."+a.ID, off, "%s (%s) does not hold", a.Description, a.Assert)
+			if err != nil {
+				f.Message = fmt.Sprintf("assertion %s cannot be evaluated: %v", a.ID, err)
+			}
 			f.Severity = a.Level
 			f.XPath = xmltree.Path(el)
 			f.Recovered = e.body.recovered
@@ -203,16 +208,23 @@ func (e *exchangeRun) assertions() {
 }
 
 // holds evaluates expr with n as context, by XPath's boolean() rules.
-func holds(expr *xpath.Expr, n *xmlquery.Node) bool {
+// The xpath package panics on some run-time errors (a bad pattern given to
+// matches()); that is the contract's defect and is returned as an error.
+func holds(expr *xpath.Expr, n *xmlquery.Node) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok, err = false, fmt.Errorf("%v", r)
+		}
+	}()
 	switch v := expr.Evaluate(xmlquery.CreateXPathNavigator(n)).(type) {
 	case bool:
-		return v
+		return v, nil
 	case float64:
-		return v != 0
+		return v != 0, nil
 	case string:
-		return v != ""
+		return v != "", nil
 	case *xpath.NodeIterator:
-		return v.MoveNext()
+		return v.MoveNext(), nil
 	}
-	return false
+	return false, nil
 }

@@ -75,6 +75,9 @@ func (r *run) exchange(ex *exchange.Exchange) {
 	for _, p := range e.body.syntax {
 		e.add(p.check, p.off, "%s", p.msg)
 	}
+	if ex.Response.Status == 0 {
+		return // without a status, success and error bodies cannot be told apart
+	}
 	e.schema()
 	e.assertions()
 	e.auth()

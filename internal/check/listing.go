@@ -52,19 +52,26 @@ func step(it item, tok string) []item {
 	return nil
 }
 
-// elements flattens the items that are arrays into their elements.
-func elements(items []item) []item {
-	var out []item
-	for _, it := range items {
-		if list, ok := it.value.([]any); ok {
-			for i, el := range list {
-				out = append(out, item{el, it.pointer + "/" + strconv.Itoa(i)})
-			}
-		} else {
-			out = append(out, it)
+// lookup follows pointer tokens through objects only: the fast path for
+// a bucket's own members.
+func lookup(v any, tokens []string) (any, bool) {
+	for _, tok := range tokens {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = obj[tok]; !ok {
+			return nil, false
 		}
 	}
-	return out
+	return v, true
+}
+
+func tokens(pointer string) []string {
+	if pointer == "" {
+		return nil
+	}
+	return strings.Split(pointer, "/")[1:]
 }
 
 // scalar returns a value as text: strings as they are, numbers and
@@ -99,7 +106,22 @@ func first(v any, pointer string) (string, string, bool) {
 // bucket is one entry of a listing.
 type bucket struct {
 	name, region, created string
-	pointer               string // of the bucket's name
+	// The bucket is element index of the array at list; its name's JSON
+	// pointer is built only when a finding needs it.
+	list     *item
+	index    int
+	namePath string
+}
+
+// pointer is the JSON pointer of the bucket's name.
+func (b bucket) pointer() string {
+	if b.list == nil {
+		return b.namePath
+	}
+	if _, isArray := b.list.value.([]any); !isArray {
+		return b.list.pointer + b.namePath
+	}
+	return b.list.pointer + "/" + strconv.Itoa(b.index) + b.namePath
 }
 
 // page is the canonical listing of one success body.

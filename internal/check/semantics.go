@@ -11,12 +11,28 @@ import (
 // readPage extracts the canonical listing by the profile's pointers.
 func readPage(v any, l contract.Listing) page {
 	var p page
-	for _, it := range elements(collect(v, l.Buckets)) {
-		b := bucket{pointer: it.pointer + l.Name}
-		b.name, _, _ = first(it.value, l.Name)
-		b.region, _, _ = first(it.value, l.Region)
-		b.created, _, _ = first(it.value, l.Created)
-		p.buckets = append(p.buckets, b)
+	name, region, created := tokens(l.Name), tokens(l.Region), tokens(l.Created)
+	field := func(v any, toks []string) string {
+		if toks == nil {
+			return ""
+		}
+		f, _ := lookup(v, toks)
+		s, _ := scalar(f)
+		return s
+	}
+	lists := collect(v, l.Buckets)
+	for i := range lists {
+		list := &lists[i]
+		values, isArray := list.value.([]any)
+		if !isArray {
+			values = []any{list.value}
+		}
+		for j, el := range values {
+			p.buckets = append(p.buckets, bucket{
+				name: field(el, name), region: field(el, region), created: field(el, created),
+				list: list, index: j, namePath: l.Name,
+			})
+		}
 	}
 	p.truncated, p.truncPtr, _ = first(v, l.Truncated)
 	p.next, p.nextPtr, p.hasNext = first(v, l.NextMarker)
@@ -59,7 +75,7 @@ func (e *exchangeRun) semantics() {
 	}
 	if limit > 0 && len(pg.buckets) > limit {
 		b := pg.buckets[limit]
-		e.at("page.size", b.pointer, "%d buckets on one page; %s allows %d", len(pg.buckets), why, limit)
+		e.at("page.size", b.pointer(), "%d buckets on one page; %s allows %d", len(pg.buckets), why, limit)
 	}
 
 	// Count field, where the contract has one.
@@ -80,14 +96,14 @@ func (e *exchangeRun) semantics() {
 	case pg.truncated == "true" && prof.Listing.NextMarker != "" && pg.next == "":
 		e.at("page.truncation", pg.truncPtr, "the page is truncated but has no next marker: a client cannot go on")
 	case pg.truncated == "false" && pg.next != "":
-		e.at("page.truncation", pg.nextPtr, "the page is complete but names next marker %q", pg.next)
+		e.at("page.truncation", pg.truncPtr, "the page is complete but names next marker %q", pg.next)
 	}
 
 	// Marker is exclusive.
 	if m, ok := param(prof.Params.Marker); ok && m != "" {
 		for _, b := range pg.buckets {
 			if b.name <= m {
-				e.at("page.marker-exclusive", b.pointer, "bucket %q is at or before marker %q", b.name, m)
+				e.at("page.marker-exclusive", b.pointer(), "bucket %q is at or before marker %q", b.name, m)
 			}
 		}
 	}
@@ -114,7 +130,7 @@ func (e *exchangeRun) filters(pg page, param func(string) (string, bool)) {
 	if prefix, ok := param(p.Prefix); ok {
 		for _, b := range pg.buckets {
 			if !strings.HasPrefix(b.name, prefix) {
-				e.at("filter.prefix", b.pointer, "bucket %q lacks prefix %q", b.name, prefix)
+				e.at("filter.prefix", b.pointer(), "bucket %q lacks prefix %q", b.name, prefix)
 			}
 		}
 	}
@@ -129,7 +145,7 @@ func (e *exchangeRun) filters(pg page, param func(string) (string, bool)) {
 	if region != "" {
 		for _, b := range pg.buckets {
 			if b.region != region {
-				e.at("filter.region", b.pointer, "bucket %q is in %q; the request asked for %s", b.name, b.region, how)
+				e.at("filter.region", b.pointer(), "bucket %q is in %q; the request asked for %s", b.name, b.region, how)
 			}
 		}
 	}
@@ -137,7 +153,7 @@ func (e *exchangeRun) filters(pg page, param func(string) (string, bool)) {
 		if zone := e.ex.Request.Get(p.LocationHeader); zone != "" {
 			for _, b := range pg.buckets {
 				if b.region != zone {
-					e.at("filter.location", b.pointer, "bucket %q is in %q; the %s header asked for %q", b.name, b.region, p.LocationHeader, zone)
+					e.at("filter.location", b.pointer(), "bucket %q is in %q; the %s header asked for %q", b.name, b.region, p.LocationHeader, zone)
 				}
 			}
 		}
@@ -176,7 +192,7 @@ func (e *exchangeRun) createTime(pg page, param func(string) (string, bool)) {
 			return
 		}
 		if !holds {
-			e.at("filter.create-time", b.pointer, "bucket %q was created %s, not %s %s", b.name, b.created, op, bound.UTC().Format(time.RFC3339))
+			e.at("filter.create-time", b.pointer(), "bucket %q was created %s, not %s %s", b.name, b.created, op, bound.UTC().Format(time.RFC3339))
 		}
 	}
 }

@@ -68,16 +68,21 @@ type line struct {
 func splitLines(b []byte, base int) []line {
 	var lines []line
 	for off := 0; off < len(b); {
-		end := bytes.IndexByte(b[off:], '\n')
-		next := off + end + 1
-		if end < 0 {
-			end, next = len(b)-off, len(b)
-		}
-		text := bytes.TrimSuffix(b[off:off+end], []byte("\r"))
-		lines = append(lines, line{text, base + off})
+		l, next := nextLine(b, off, base)
+		lines = append(lines, l)
 		off = next
 	}
 	return lines
+}
+
+// nextLine returns the line of b starting at off and where the next begins.
+func nextLine(b []byte, off, base int) (line, int) {
+	end := bytes.IndexByte(b[off:], '\n')
+	next := off + end + 1
+	if end < 0 {
+		end, next = len(b)-off, len(b)
+	}
+	return line{bytes.TrimSuffix(b[off:off+end], []byte("\r")), base + off}, next
 }
 
 // parseMessage reads one part. Every defect is reported through problem
@@ -88,57 +93,45 @@ func parseMessage(kind Kind, data []byte, offset int, problem func(check string,
 		m.Status, m.Body, m.BodyOffset = 200, data, offset
 		return m
 	}
-	lines := splitLines(data, offset)
-	if len(lines) == 0 {
+	if len(data) == 0 {
 		problem("http.status-line", offset, "the message is empty")
-		if kind == Request {
-			m.Method = ""
-		}
 		m.BodyOffset = offset
 		return m
 	}
+	first, off := nextLine(data, 0, offset)
 	if kind == Request {
-		m.parseRequestLine(lines[0], problem)
+		m.parseRequestLine(first, problem)
 	} else {
-		m.parseStatusLine(lines[0], problem)
+		m.parseStatusLine(first, problem)
 	}
 
 	// Header block: up to the first empty line. A line that is not a header
 	// either starts a body that lacks its blank line, or is a broken header
-	// line; which one is told by whether a blank line still follows.
+	// line; which one is told by whether a blank line still follows. Only
+	// the head is split into lines: bodies can be large.
 	bodyStart := len(data)
-	i := 1
-	for ; i < len(lines); i++ {
-		l := lines[i]
+	for off < len(data) {
+		l, next := nextLine(data, off, offset)
 		if len(l.text) == 0 {
-			bodyStart = l.offset - offset + len(lineEnd(data, l.offset-offset))
+			bodyStart = next
 			break
 		}
 		if h, ok := parseHeaderLine(l); ok {
 			m.Headers = append(m.Headers, h)
+			off = next
 			continue
 		}
-		if looksLikeBody(l.text) || !looksLikeHeader(l.text) && !blankLineFollows(lines[i+1:]) {
+		if looksLikeBody(l.text) || !looksLikeHeader(l.text) && !blankLineFollows(data[next:]) {
 			problem("http.header-end", l.offset, "no blank line between the header block and the body")
-			bodyStart = l.offset - offset
+			bodyStart = off
 			break
 		}
 		problem("http.header-line", l.offset, "not a header line: "+quote(l.text))
+		off = next
 	}
 	m.Body = data[bodyStart:]
 	m.BodyOffset = offset + bodyStart
 	return m
-}
-
-// lineEnd returns the empty line at off together with its line end.
-func lineEnd(data []byte, off int) []byte {
-	if bytes.HasPrefix(data[off:], []byte("\r\n")) {
-		return data[off : off+2]
-	}
-	if off < len(data) && data[off] == '\n' {
-		return data[off : off+1]
-	}
-	return nil
 }
 
 func looksLikeBody(text []byte) bool {
@@ -153,11 +146,14 @@ func looksLikeHeader(text []byte) bool {
 	return ok && len(name) > 0 && bytes.IndexAny(name, "<>{}\"") < 0
 }
 
-func blankLineFollows(lines []line) bool {
-	for _, l := range lines {
+// blankLineFollows reports whether rest has an empty line.
+func blankLineFollows(rest []byte) bool {
+	for off := 0; off < len(rest); {
+		l, next := nextLine(rest, off, 0)
 		if len(l.text) == 0 {
 			return true
 		}
+		off = next
 	}
 	return false
 }
@@ -232,6 +228,22 @@ func splitTarget(target string) (string, url.Values) {
 	return path, q
 }
 
+// versionDefect returns the index of the first byte of s that breaks the
+// form HTTP/d.d.
+func versionDefect(s string) int {
+	const form = "HTTP/0.0"
+	for i := 0; i < len(form); i++ {
+		if i >= len(s) {
+			return i
+		}
+		c, want := s[i], form[i]
+		if want == '0' && (c < '0' || c > '9') || want != '0' && c != want {
+			return i
+		}
+	}
+	return len(form)
+}
+
 func isVersion(s string) bool {
 	return len(s) == len("HTTP/1.1") && strings.HasPrefix(s, "HTTP/") && s[5] >= '0' && s[5] <= '9' && s[6] == '.' && s[7] >= '0' && s[7] <= '9'
 }
@@ -240,17 +252,21 @@ func (m *Message) parseStatusLine(l line, problem func(string, int, string)) {
 	text := string(l.text)
 	proto, rest, _ := strings.Cut(text, " ")
 	if !isVersion(proto) {
-		problem("http.status-line", l.offset, "not a status line: "+quote(l.text))
+		problem("http.status-line", l.offset+versionDefect(proto), "not a status line: "+quote(l.text))
 		return
 	}
 	m.Proto = proto
-	code, _, _ := strings.Cut(rest, " ")
+	code, _, hasReason := strings.Cut(rest, " ")
 	n, err := strconv.Atoi(code)
 	if err != nil || len(code) != 3 || n < 100 {
 		problem("http.status-line", l.offset+len(proto)+1, "bad status code "+strconv.Quote(code))
 		return
 	}
 	m.Status = n
+	if !hasReason {
+		// RFC 9112: the space before the (possibly empty) reason is required.
+		problem("http.status-line", l.offset+len(text), "no space after the status code")
+	}
 }
 
 func quote(b []byte) string {

@@ -140,7 +140,10 @@ func (r *Recording) readParts(parts []part) {
 		n, err := strconv.Atoi(num)
 		kind, known := map[string]Kind{"request": Request, "response": Response, "body": BodyOnly}[side]
 		if !ok || err != nil || n < 1 || !known {
-			r.problem("exchange.format", 0, p.marker, fmt.Sprintf("part %q is not N/request, N/response or N/body", p.name))
+			if err != nil || n < 1 {
+				n = 0
+			}
+			r.problem("exchange.format", n, p.marker, fmt.Sprintf("part %q is not N/request, N/response or N/body", p.name))
 			continue
 		}
 		ex := byIndex[n]
@@ -166,6 +169,11 @@ func (r *Recording) readParts(parts []part) {
 		r.Exchanges = append(r.Exchanges, ex)
 	}
 	sort.Slice(r.Exchanges, func(i, j int) bool { return r.Exchanges[i].Index < r.Exchanges[j].Index })
+	for _, ex := range r.Exchanges {
+		if ex.Response != nil && ex.Response.Kind == Response && ex.Request == nil {
+			r.problem("exchange.format", ex.Index, ex.Response.Offset, fmt.Sprintf("exchange %d has a response but no request (a bare body is an N/body part)", ex.Index))
+		}
+	}
 	for i, ex := range r.Exchanges {
 		if ex.Index != i+1 {
 			r.problem("exchange.format", ex.Index, -1, fmt.Sprintf("exchanges are not numbered 1..N: found %d where %d was due", ex.Index, i+1))

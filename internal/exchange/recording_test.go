@@ -20,6 +20,7 @@ func fixture(lines ...string) []byte { return []byte(strings.Join(lines, "\n")) 
 
 func TestParseProblems(t *testing.T) {
 	const head = "vendor: s3\ntitle: t\n"
+	const req = "-- 1/request --\nGET / HTTP/1.1\nHost: h\n"
 	tests := []struct {
 		name string
 		src  string
@@ -31,18 +32,19 @@ func TestParseProblems(t *testing.T) {
 		{"no HTTP version", head + "-- 1/request --\nGET /v1\n", []string{"http.request-line 4:8"}},
 		{"lower-case method", head + "-- 1/request --\nget / HTTP/1.1\n", []string{"http.request-line 4:1"}},
 		{"not a request line", head + "-- 1/request --\nGET\n", []string{"http.request-line 4:1"}},
-		{"bad status code", head + "-- 1/response --\nHTTP/1.1 2OO OK\n\n", []string{"http.status-line 4:10"}},
-		{"not a status line", head + "-- 1/response --\nOK 200\n", []string{"http.status-line 4:1"}},
-		{"empty message", head + "-- 1/response --\n", []string{"http.status-line 4:1"}},
-		{"no blank line before an XML body", head + "-- 1/response --\nHTTP/1.1 200 OK\nServer: x\n<?xml version=\"1.0\"?>\n<a/>\n", []string{"http.header-end 6:1"}},
-		{"no blank line and no body marker", head + "-- 1/response --\nHTTP/1.1 200 OK\nServer: x\n<a>\n</a>\n", []string{"http.header-end 6:1"}},
-		{"placeholder line in the header block", head + "-- 1/response --\nHTTP/1.1 200 OK\n<Common response header>\n\n{}\n", []string{"http.header-line 5:1"}},
+		{"bad status code", head + req + "-- 1/response --\nHTTP/1.1 2OO OK\n\n", []string{"http.status-line 7:10"}},
+		{"not a status line", head + req + "-- 1/response --\nOK 200\n", []string{"http.status-line 7:1"}},
+		{"empty message", head + req + "-- 1/response --\n", []string{"http.status-line 7:1"}},
+		{"no blank line before an XML body", head + req + "-- 1/response --\nHTTP/1.1 200 OK\nServer: x\n<?xml version=\"1.0\"?>\n<a/>\n", []string{"http.header-end 9:1"}},
+		{"no blank line and no body marker", head + req + "-- 1/response --\nHTTP/1.1 200 OK\nServer: x\n<a>\n</a>\n", []string{"http.header-end 9:1"}},
+		{"placeholder line in the header block", head + req + "-- 1/response --\nHTTP/1.1 200 OK\n<Common response header>\n\n{}\n", []string{"http.header-line 8:1"}},
 		{"header name with a space", head + "-- 1/request --\nGET / HTTP/1.1\nX Y: z\n\n", []string{"http.header-line 5:1"}},
 		{"no vendor", "title: t\n-- 1/request --\nGET / HTTP/1.1\n", []string{"exchange.format 1:1"}},
 		{"bad part name", head + "-- one/request --\nGET / HTTP/1.1\n", []string{"exchange.format 3:1"}},
 		{"two requests", head + "-- 1/request --\nGET / HTTP/1.1\nHost: h\n-- 1/request --\nGET / HTTP/1.1\n", []string{"exchange.format 6:1"}},
 		{"gap in numbering", head + "-- 2/request --\nGET / HTTP/1.1\nHost: h\n", []string{"exchange.format -"}},
 		{"no parts", head, []string{"exchange.format -"}},
+		{"response without request", head + "-- 1/response --\nHTTP/1.1 200 OK\n\n", []string{"exchange.format 4:1"}},
 		{"metadata line without colon", head + "vendor s3\n-- 1/request --\nGET / HTTP/1.1\nHost: h\n", []string{"exchange.format 3:1"}},
 		{"bad expect line", head + "expect: http.host\n-- 1/request --\nGET / HTTP/1.1\nHost: h\n", []string{"exchange.format 3:1"}},
 		{"expect with unknown check", head + "expect: no.such 1 1:1\n-- 1/request --\nGET / HTTP/1.1\nHost: h\n", []string{"exchange.format 3:1"}},

@@ -66,6 +66,11 @@ type parser struct {
 	stack    []frame
 	problems []Problem
 	rooted   bool
+	// space holds white space read inside an element until the next token
+	// tells whether it is a leaf's text (kept) or the indentation between
+	// elements (dropped: no check reads it, and pretty-printed bodies
+	// would double their node count).
+	space []byte
 }
 
 // Parse reads body. The returned Doc holds whatever could be read; the
@@ -75,13 +80,14 @@ func Parse(body []byte) (*Doc, []Problem) {
 		Root:    &xmlquery.Node{Type: xmlquery.DocumentNode},
 		offsets: make(map[*xmlquery.Node]int, len(body)/32),
 	}}
-	base := 0
+	base, cutShort := 0, false
 	for resumes := 0; ; resumes++ {
 		next, err := p.read(body, base)
 		if err == nil {
 			break
 		}
 		p.add("xml.syntax", next, err.Error())
+		cutShort = next >= len(body)
 		// Resume at the next tag after the one that failed.
 		i := bytes.IndexByte(body[min(next+1, len(body)):], '<')
 		if i < 0 || resumes == maxResumes {
@@ -89,7 +95,9 @@ func Parse(body []byte) (*Doc, []Problem) {
 		}
 		base = min(next+1, len(body)) + i
 	}
-	for i := len(p.stack) - 1; i >= 0; i-- {
+	// A body that ends inside a tag already has its finding; the elements
+	// it leaves open are that same defect.
+	for i := len(p.stack) - 1; i >= 0 && !cutShort; i-- {
 		f := p.stack[i]
 		p.add("xml.unclosed", f.start, fmt.Sprintf("<%s> is never closed", qname(f.name)))
 	}
@@ -115,6 +123,9 @@ func (p *parser) read(body []byte, base int) (int, error) {
 				err = errors.New(syn.Msg)
 			}
 			return base + int(dec.InputOffset()), err
+		}
+		if _, ok := tok.(xml.CharData); !ok {
+			p.flushSpace(tok)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -223,7 +234,27 @@ func (p *parser) text(t xml.CharData, off int) {
 		}
 		return
 	}
-	xmlquery.AddChild(p.stack[len(p.stack)-1].node, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(t)})
+	parent := p.stack[len(p.stack)-1].node
+	if bytes.IndexFunc(t, notSpace) < 0 && (parent.LastChild == nil || parent.LastChild.Type != xmlquery.TextNode) {
+		p.space = append(p.space, t...)
+		return
+	}
+	p.flushSpace(nil)
+	xmlquery.AddChild(parent, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(t)})
+}
+
+// flushSpace keeps pending white space as text when next ends an element
+// that has no child element (or when more text follows), and drops it
+// otherwise.
+func (p *parser) flushSpace(next xml.Token) {
+	if len(p.space) == 0 {
+		return
+	}
+	_, ends := next.(xml.EndElement)
+	if n := len(p.stack); n > 0 && (next == nil || ends) && !hasElementChild(p.stack[n-1].node) {
+		xmlquery.AddChild(p.stack[n-1].node, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(p.space)})
+	}
+	p.space = p.space[:0]
 }
 
 func notSpace(r rune) bool { return !strings.ContainsRune(" \t\r\n", r) }
