@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/getservice-conformance/gsc/fixtures"
 	"github.com/getservice-conformance/gsc/internal/baseline"
@@ -30,7 +31,7 @@ import (
 // the project's own tests, so it is not a conformance target.
 var defaultSets = []string{"docs", "valid"}
 
-func runConformance(args []string) error {
+func runConformance(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	baselineFile := fs.String("baseline", "", "file of accepted findings (without it, any error finding fails its spec)")
@@ -38,6 +39,9 @@ func runConformance(args []string) error {
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
 	if err := fs.Parse(args); err != nil {
 		return usagef("conformance: %v", err)
+	}
+	if _, err := types.ParseLabelFilter(*labels); err != nil {
+		return usagef("conformance: --label-filter: %v", err)
 	}
 	var recs []*exchange.Recording
 	var err error
@@ -85,7 +89,7 @@ func runConformance(args []string) error {
 	}
 	t := &failRecorder{}
 	ginkgo.RunSpecs(t, "GET Service conformance")
-	fmt.Fprintf(os.Stderr, "JUnit report: %s\n", *junit)
+	fmt.Fprintf(stderr, "JUnit report: %s\n", *junit)
 	if t.failed {
 		return errFindings
 	}

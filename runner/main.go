@@ -12,6 +12,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -38,22 +39,22 @@ const usage = `usage:
 Run "runner COMMAND -h" for a command's flags.`
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, usage)
+		fmt.Fprintln(stderr, usage)
 		return exitUsage
 	}
 	var err error
 	switch args[0] {
 	case "check":
-		err = runCheck(args[1:], os.Stdout)
+		err = runCheck(args[1:], stdout)
 	case "conformance":
-		err = runConformance(args[1:])
+		err = runConformance(args[1:], stderr)
 	case "-h", "-help", "--help", "help":
-		fmt.Println(usage)
+		fmt.Fprintln(stdout, usage)
 		return exitClean
 	default:
 		err = usagef("unknown command %q", args[0])
@@ -65,10 +66,10 @@ func run(args []string) int {
 	case errors.Is(err, errFindings):
 		return exitFindings
 	case errors.As(err, &ue):
-		fmt.Fprintf(os.Stderr, "runner: %v\n%s\n", err, usage)
+		fmt.Fprintf(stderr, "runner: %v\n%s\n", err, usage)
 		return exitUsage
 	default:
-		fmt.Fprintf(os.Stderr, "runner: %v\n", err)
+		fmt.Fprintf(stderr, "runner: %v\n", err)
 		return exitUsage
 	}
 }
