@@ -10,7 +10,7 @@ type Spec struct {
 
 // Areas group checks into the specs a suite runs; they are the Ginkgo labels.
 const (
-	AreaDocs       = "docs"
+	AreaRecording  = "recording"
 	AreaHeaders    = "headers"
 	AreaSchema     = "schema"
 	AreaPagination = "pagination"
@@ -21,7 +21,7 @@ const (
 // Catalogue lists every check id (docs/checks.md explains each). XPath
 // assertions add ids "xpath.<id>" from the contracts, in area schema.
 var Catalogue = map[string]Spec{
-	"exchange.format":        {AreaDocs, Error},
+	"exchange.format":        {AreaRecording, Error},
 	"http.request-line":      {AreaHeaders, Error},
 	"http.status-line":       {AreaHeaders, Error},
 	"http.header-line":       {AreaHeaders, Error},
@@ -75,7 +75,7 @@ func AreaOf(id string) string {
 }
 
 // Areas lists the areas in report order.
-var Areas = []string{AreaHeaders, AreaSchema, AreaPagination, AreaFilters, AreaAuth, AreaDocs}
+var Areas = []string{AreaHeaders, AreaSchema, AreaPagination, AreaFilters, AreaAuth, AreaRecording}
 
 // New returns a finding of check with its area and severity filled in.
 // Place and file are the caller's to set.
