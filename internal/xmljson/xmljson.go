@@ -80,7 +80,7 @@ func element(n *xmlquery.Node, o Options) any {
 			}
 		}
 	}
-	if t := strings.TrimSpace(text(n)); t != "" {
+	if t := strings.Trim(text(n), " \t\r\n"); t != "" { // XML white space only
 		obj["#text"] = text(n)
 	}
 	return obj

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
@@ -82,18 +83,23 @@ func Parse(body []byte) (*Doc, []Problem) {
 	}}
 	base, cutShort := 0, false
 	for resumes := 0; ; resumes++ {
-		next, err := p.read(body, base)
+		failed, stop, err := p.read(body, base)
 		if err == nil {
 			break
 		}
-		p.add("xml.syntax", next, err.Error())
-		cutShort = next >= len(body)
-		// Resume at the next tag after the one that failed.
-		i := bytes.IndexByte(body[min(next+1, len(body)):], '<')
+		if n := len(p.problems); n == 0 || p.problems[n-1].Offset != stop {
+			p.add("xml.syntax", stop, err.Error())
+		}
+		cutShort = stop >= len(body)
+		p.closeBroken(body[failed:])
+		// Resume at the first '<' after the start of the token that failed:
+		// the decoder may have read past the next tag already.
+		from := min(failed+1, len(body))
+		i := bytes.IndexByte(body[from:], '<')
 		if i < 0 || resumes == maxResumes {
 			break
 		}
-		base = min(next+1, len(body)) + i
+		base = from + i
 	}
 	// A body that ends inside a tag already has its finding; the elements
 	// it leaves open are that same defect.
@@ -104,27 +110,29 @@ func Parse(body []byte) (*Doc, []Problem) {
 	if !p.rooted && len(p.problems) == 0 {
 		p.add("xml.syntax", 0, "no root element")
 	}
+	sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Offset < p.problems[j].Offset })
 	return p.doc, p.problems
 }
 
 // read decodes body from base until EOF or a lexical error; it returns the
-// offset where the decoder stopped.
-func (p *parser) read(body []byte, base int) (int, error) {
+// offset of the token that failed and the offset where the decoder stopped.
+func (p *parser) read(body []byte, base int) (failed, stop int, err error) {
 	dec := xml.NewDecoder(bytes.NewReader(body[base:]))
 	for {
 		start := base + int(dec.InputOffset())
 		tok, err := dec.RawToken()
 		if err == io.EOF {
-			return len(body), nil
+			return len(body), len(body), nil
 		}
 		if err != nil {
 			var syn *xml.SyntaxError
 			if errors.As(err, &syn) {
 				err = errors.New(syn.Msg)
 			}
-			return base + int(dec.InputOffset()), err
+			return start, base + int(dec.InputOffset()), err
 		}
-		if _, ok := tok.(xml.CharData); !ok {
+		switch tok.(type) {
+		case xml.StartElement, xml.EndElement:
 			p.flushSpace(tok)
 		}
 		switch t := tok.(type) {
@@ -133,11 +141,30 @@ func (p *parser) read(body []byte, base int) (int, error) {
 		case xml.EndElement:
 			p.end(t, start)
 		case xml.CharData:
-			p.text(t, start)
+			p.text(t, body[start:base+int(dec.InputOffset())], start)
 		case xml.ProcInst:
 			if t.Target == "xml" && len(p.stack) == 0 {
 				xmlquery.AddChild(p.doc.Root, &xmlquery.Node{Type: xmlquery.DeclarationNode, Data: "xml"})
 			}
+		}
+	}
+}
+
+// closeBroken reads a failed token that starts as an end tag of an open
+// element ("</Name" cut short or garbled) as closing it, so the elements
+// after it are not misread as its children.
+func (p *parser) closeBroken(tok []byte) {
+	if !bytes.HasPrefix(tok, []byte("</")) {
+		return
+	}
+	name := tok[2:]
+	if i := bytes.IndexAny(name, " \t\r\n>/<"); i >= 0 {
+		name = name[:i]
+	}
+	for i := len(p.stack) - 1; i >= 0; i-- {
+		if qname(p.stack[i].name) == string(name) {
+			p.stack = p.stack[:i]
+			return
 		}
 	}
 }
@@ -205,7 +232,8 @@ func (p *parser) end(t xml.EndElement, off int) {
 			return
 		}
 	}
-	if n := len(p.stack); n > 0 && !hasElementChild(p.stack[n-1].node) {
+	// A leaf (not the root) being written: a typo in its end tag.
+	if n := len(p.stack); n > 1 && !hasElementChild(p.stack[n-1].node) {
 		top := p.stack[n-1]
 		p.add("xml.mismatched-end", off, fmt.Sprintf("<%s> is closed by </%s>", qname(top.name), qname(t.Name)))
 		p.stack = p.stack[:n-1]
@@ -223,14 +251,21 @@ func hasElementChild(n *xmlquery.Node) bool {
 	return false
 }
 
-func (p *parser) text(t xml.CharData, off int) {
+// text handles character data t, read from raw at offset off.
+func (p *parser) text(t xml.CharData, raw []byte, off int) {
 	if len(p.stack) == 0 {
-		if i := bytes.IndexFunc(t, notSpace); i >= 0 {
+		if off == 0 && bytes.HasPrefix(raw, bom) {
+			raw, t, off = raw[len(bom):], bytes.TrimPrefix(t, bom), len(bom) // XML 1.0 §4.3.3 allows it
+		}
+		if bytes.IndexFunc(t, notSpace) >= 0 {
+			// Place it at the first raw byte that is not white space: a
+			// reference or CDATA opener is already out of place.
+			i := bytes.IndexFunc(raw, notSpace)
 			where := "before"
 			if p.rooted {
 				where = "after"
 			}
-			p.add("xml.outside-root", off+i, fmt.Sprintf("text %s the root element: %q", where, clip(bytes.TrimSpace(t))))
+			p.add("xml.outside-root", off+max(i, 0), fmt.Sprintf("text %s the root element: %q", where, clip(bytes.TrimSpace(t))))
 		}
 		return
 	}
@@ -257,6 +292,9 @@ func (p *parser) flushSpace(next xml.Token) {
 	p.space = p.space[:0]
 }
 
+var bom = []byte("\xEF\xBB\xBF")
+
+// notSpace reports whether r is not XML white space (XML 1.0 §2.3 S).
 func notSpace(r rune) bool { return !strings.ContainsRune(" \t\r\n", r) }
 
 func clip(b []byte) string {
@@ -274,14 +312,14 @@ func qname(n xml.Name) string {
 }
 
 // Path returns an XPath that selects exactly n, such as
-// /ListAllMyBucketsResult/Buckets/Bucket[2]/Name (local names; an index
-// only where siblings share the name).
+// /ListAllMyBucketsResult/Buckets/Bucket[2]/Name: names as written, with
+// their prefixes, and an index only where siblings share the name.
 func Path(n *xmlquery.Node) string {
 	var parts []string
 	for ; n != nil && n.Type == xmlquery.ElementNode; n = n.Parent {
 		same, index := 0, 0
 		for s := n.Parent.FirstChild; s != nil; s = s.NextSibling {
-			if s.Type == xmlquery.ElementNode && s.Data == n.Data {
+			if s.Type == xmlquery.ElementNode && s.Data == n.Data && s.Prefix == n.Prefix {
 				same++
 				if s == n {
 					index = same
@@ -289,6 +327,9 @@ func Path(n *xmlquery.Node) string {
 			}
 		}
 		part := n.Data
+		if n.Prefix != "" {
+			part = n.Prefix + ":" + n.Data
+		}
 		if same > 1 {
 			part = fmt.Sprintf("%s[%d]", part, index)
 		}
