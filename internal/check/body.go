@@ -228,3 +228,8 @@ func holds(expr *xpath.Expr, n *xmlquery.Node) (ok bool, err error) {
 	}
 	return false, nil
 }
+
+// bodyMessage wraps a bare body for decode.
+func bodyMessage(body []byte) *exchange.Message {
+	return &exchange.Message{Kind: exchange.BodyOnly, Body: body}
+}

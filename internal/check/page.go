@@ -1,0 +1,34 @@
+package check
+
+import (
+	"github.com/getservice-conformance/gsc/internal/contract"
+)
+
+// Page is the canonical view of a success body, for live runs that must
+// follow a walk: names and regions in listing order, the truncation flag
+// ("true", "false" or "" when absent) and the next marker or token.
+type Page struct {
+	Names, Regions []string
+	Truncated      string
+	Next           string
+}
+
+// ReadPage reads a success body by the contract's listing pointers,
+// leniently: whatever can be read is returned.
+func ReadPage(c *contract.Contract, body []byte) Page {
+	b := decode(c, bodyMessage(body))
+	pg := readPage(b.value, c.Profile.Listing)
+	p := Page{Truncated: pg.truncated, Next: pg.next}
+	for _, bk := range pg.buckets {
+		p.Names = append(p.Names, bk.name)
+		p.Regions = append(p.Regions, bk.region)
+	}
+	return p
+}
+
+// ErrorCode reads the error code of an error body, or "".
+func ErrorCode(c *contract.Contract, body []byte) string {
+	b := decode(c, bodyMessage(body))
+	code, _, _ := first(b.value, c.Profile.Auth.ErrorCode)
+	return code
+}

@@ -1,0 +1,155 @@
+package live
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/getservice-conformance/gsc/internal/contract"
+	"github.com/getservice-conformance/gsc/internal/signer"
+)
+
+// Target is an endpoint of one vendor and how to reach it.
+type Target struct {
+	Contract  *contract.Contract
+	Endpoint  *url.URL
+	Creds     signer.Credentials
+	Signature string // signer dialect, e.g. signer.S3V4
+	Region    string
+	// Addressing is "path" (/<bucket>) or "virtual" (<bucket>.<host>).
+	Addressing string
+	Client     *Client
+	Now        func() time.Time
+}
+
+// Tamper makes a request fail authentication in one named way.
+type Tamper int
+
+const (
+	Signed       Tamper = iota
+	Anonymous           // no credentials
+	BadSignature        // signed with a wrong secret
+	UnknownKey          // signed with an access key nobody has
+	Skewed              // signed an hour before the target's clock
+)
+
+// Failure is the contract.Auth.Rejections key a tamper provokes.
+func (t Tamper) Failure() string {
+	return [...]string{"", "anonymous", "badSignature", "unknownKey", "clockSkew"}[t]
+}
+
+// Intent is what a GET Service request asks for, in the contract's terms;
+// the profile names the parameters. Empty fields are not sent.
+type Intent struct {
+	PageSize                   string
+	Marker, Token, Offset      string
+	Prefix, Region             string
+	CreateTime, Range          string
+	TagKey, TagValue, Location string
+	Tamper                     Tamper
+}
+
+// Query returns the query parameters an intent sends.
+func (t *Target) Query(in Intent) url.Values {
+	p := t.Contract.Profile.Params
+	q := url.Values{}
+	for _, kv := range [][2]string{
+		{p.PageSize.Name, in.PageSize}, {p.Marker, in.Marker}, {p.Token, in.Token}, {p.Offset, in.Offset},
+		{p.Prefix, in.Prefix}, {p.Region, in.Region}, {p.CreateTime, in.CreateTime}, {p.Range, in.Range},
+		{p.TagKey, in.TagKey}, {p.TagValue, in.TagValue},
+	} {
+		if kv[0] != "" && kv[1] != "" {
+			q.Set(kv[0], kv[1])
+		}
+	}
+	return q
+}
+
+// List sends one GET Service request.
+func (t *Target) List(ctx context.Context, in Intent) *Exchange {
+	return t.Client.Do(ctx, func() (*http.Request, error) {
+		u := *t.Endpoint
+		u.Path = t.Contract.Profile.Paths[0]
+		u.RawQuery = encodeQuery(t.Query(in))
+		req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+		if err != nil {
+			return nil, err
+		}
+		if in.Location != "" && t.Contract.Profile.Params.LocationHeader != "" {
+			req.Header.Set(t.Contract.Profile.Params.LocationHeader, in.Location)
+		}
+		return req, t.sign(req, in.Tamper)
+	})
+}
+
+// encodeQuery sorts by name and escapes as signers expect (%20, not +).
+func encodeQuery(q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		for _, v := range q[k] {
+			parts = append(parts, url.QueryEscape(k)+"="+strings.ReplaceAll(url.QueryEscape(v), "+", "%20"))
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// CreateBucket creates a bucket; DeleteBucket deletes one.
+func (t *Target) CreateBucket(ctx context.Context, name string) *Exchange {
+	return t.bucketCall(ctx, http.MethodPut, name)
+}
+
+func (t *Target) DeleteBucket(ctx context.Context, name string) *Exchange {
+	return t.bucketCall(ctx, http.MethodDelete, name)
+}
+
+func (t *Target) bucketCall(ctx context.Context, method, name string) *Exchange {
+	return t.Client.Do(ctx, func() (*http.Request, error) {
+		u := *t.Endpoint
+		if t.Addressing == "virtual" {
+			u.Host = name + "." + u.Host
+			u.Path = "/"
+		} else {
+			u.Path = strings.TrimSuffix(t.Contract.Profile.Paths[0], "/") + "/" + name
+		}
+		req, err := http.NewRequest(method, u.String(), nil)
+		if err != nil {
+			return nil, err
+		}
+		return req, t.sign(req, Signed)
+	})
+}
+
+func (t *Target) sign(req *http.Request, tamper Tamper) error {
+	if tamper == Anonymous {
+		return nil
+	}
+	creds, now := t.Creds, t.now()
+	switch tamper {
+	case BadSignature:
+		creds.SecretKey = "not-" + creds.SecretKey
+	case UnknownKey:
+		creds.AccessKey = "GSCUNKNOWNKEY00000000"
+	case Skewed:
+		now = now.Add(-time.Hour)
+	}
+	if err := signer.Sign(t.Signature, req, creds, signer.Options{Region: t.Region}, now); err != nil {
+		return fmt.Errorf("signing with %s: %w", t.Signature, err)
+	}
+	return nil
+}
+
+func (t *Target) now() time.Time {
+	if t.Now != nil {
+		return t.Now()
+	}
+	return time.Now()
+}
