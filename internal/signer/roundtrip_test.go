@@ -412,3 +412,23 @@ func TestPresignedExpiresOutOfRange(t *testing.T) {
 		wantFailure(t, verify(S3V4, req), BadSignature)
 	}
 }
+
+// A wrong secret must give a wrong signature even right after the right
+// one signed for the same access key (the AWS SDK's key cache ignores the
+// secret).
+func TestWrongSecretAfterRightOne(t *testing.T) {
+	now := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, d := range Dialects() {
+		sign := func(secret string) string {
+			req, _ := http.NewRequest("GET", "http://127.0.0.1:9000/", nil)
+			if err := Sign(d, req, Credentials{AccessKey: "AKIDEXAMPLE", SecretKey: secret}, Options{Region: "us-east-1"}, now); err != nil {
+				t.Fatalf("%s: %v", d, err)
+			}
+			return req.Header.Get("Authorization")
+		}
+		right := sign("SECRETEXAMPLE")
+		if wrong := sign("not-SECRETEXAMPLE"); wrong == right {
+			t.Errorf("%s: a wrong secret signed like the right one: %s", d, wrong)
+		}
+	}
+}

@@ -25,7 +25,13 @@ const (
 )
 
 // S3 does not escape the path a second time, hence DisableURIPathEscaping.
-var s3v4Signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+// newS3V4Signer returns a fresh SDK signer for each request: the SDK caches
+// derived keys by access key id and day, not by secret, so a shared signer
+// would sign with a wrong secret as if it were the right one (and a
+// verifier sharing it would then reject the right one).
+func newS3V4Signer() *v4.Signer {
+	return v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+}
 
 func signS3V4(req *http.Request, c Credentials, o Options, now time.Time) error {
 	if o.Region == "" {
@@ -43,7 +49,7 @@ func signS3V4(req *http.Request, c Credentials, o Options, now time.Time) error 
 		req.Header.Set("X-Amz-Content-Sha256", payload)
 	}
 	creds := aws.Credentials{AccessKeyID: c.AccessKey, SecretAccessKey: c.SecretKey, SessionToken: c.SessionToken}
-	if err := s3v4Signer.SignHTTP(req.Context(), creds, req, payload, "s3", o.Region, now); err != nil {
+	if err := newS3V4Signer().SignHTTP(req.Context(), creds, req, payload, "s3", o.Region, now); err != nil {
 		return fmt.Errorf("signing: %w", err)
 	}
 	return nil
