@@ -4,7 +4,9 @@ package schemas
 
 import "embed"
 
-// FS holds <vendor>/profile.json, the JSON Schemas and the XPath assertions.
+// FS holds <vendor>/profile.json, the JSON Schemas, the XPath assertions
+// and the body templates of the reference endpoint (listing.tmpl,
+// error.tmpl).
 //
-//go:embed */*.json
+//go:embed */*.json */*.tmpl
 var FS embed.FS

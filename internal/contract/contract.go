@@ -1,17 +1,21 @@
 // Package contract loads a vendor's contract from schemas/<vendor>/: the
-// profile, the JSON Schemas for success and error bodies, and the XPath
-// assertions, compiled once and ready for the checks.
+// profile, the JSON Schemas for success and error bodies, the XPath
+// assertions, compiled once and ready for the checks, and the body
+// templates of the reference endpoint.
 package contract
 
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
+	"text/template"
 
 	"github.com/antchfx/xpath"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -30,6 +34,50 @@ type Contract struct {
 
 	Scheme         *regexp.Regexp // Authorization value form
 	RegionFromHost *regexp.Regexp // nil when hosts do not filter
+
+	// Templates are the body templates of the vendor's reference endpoint
+	// (schemas/<vendor>/*.tmpl, named by file: "listing.tmpl",
+	// "error.tmpl"), parsed with TemplateFuncs; nil when there are none.
+	Templates *template.Template
+}
+
+// TemplateFuncs are the functions a body template may call: xml escapes
+// text for XML character data or an attribute value, json writes a string
+// as a JSON string literal (quotes included).
+var TemplateFuncs = template.FuncMap{
+	"xml":  xmlText,
+	"json": jsonString,
+}
+
+func xmlText(s string) string {
+	if plainASCII(s, "<>&'\"") {
+		return s // the common case, without an allocation per name
+	}
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s)) // writing to a strings.Builder cannot fail
+	return b.String()
+}
+
+func jsonString(s string) string {
+	if plainASCII(s, "\"\\") {
+		return `"` + s + `"`
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // keep names and messages as written
+	enc.Encode(s)            // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// plainASCII reports whether s is printable ASCII without any of special,
+// so that it needs no escaping.
+func plainASCII(s, special string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || strings.IndexByte(special, c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Assertion is one XPath assertion of assertions.json.
@@ -122,6 +170,13 @@ func Load(fsys fs.FS, vendor string) (*Contract, error) {
 			if err := c.Assertions[i].compile(); err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
+		}
+	}
+
+	pattern := path.Join(dir, "*.tmpl")
+	if matches, _ := fs.Glob(fsys, pattern); len(matches) > 0 {
+		if c.Templates, err = template.New(vendor).Funcs(TemplateFuncs).ParseFS(fsys, pattern); err != nil {
+			return nil, fmt.Errorf("%s: %w", pattern, err)
 		}
 	}
 	return c, nil

@@ -36,6 +36,65 @@ type Profile struct {
 	// it into skipped ones. Known: "pagination", "prefix", "region",
 	// "location", "create-time", "tags".
 	Capabilities []string `json:"capabilities"`
+
+	// Reference is what the suite's own in-memory endpoint of this vendor
+	// (internal/refserver) needs beyond the checked contract. The checks
+	// never read it.
+	Reference *Reference `json:"reference,omitempty"`
+}
+
+// Reference describes the reference endpoint of a vendor: its defaults, the
+// answers to calls the checks never see (set-up calls, bad parameters) and
+// its choices where vendors.md leaves a fact unsettled. Body shapes are not
+// here but in schemas/<vendor>/listing.tmpl and error.tmpl.
+type Reference struct {
+	// Region is the endpoint's own region or zone: the default of a new
+	// bucket and the region of signatures that name one.
+	Region string `json:"region,omitempty"`
+	// Owner is listed as the owner of every bucket unless the endpoint is
+	// given another.
+	Owner Owner `json:"owner,omitempty"`
+	// DateLayout is the Go time layout of dates in bodies; bucket creation
+	// times are kept at its precision so that a listing filtered by time
+	// agrees with the dates it shows.
+	DateLayout string `json:"dateLayout,omitempty"`
+	// ExtraIDHeaders are response headers sent beside RequestIDHeader on
+	// every response (x-amz-id-2, x-cos-trace-id, x-bce-debug-id).
+	ExtraIDHeaders []string `json:"extraIdHeaders,omitempty"`
+	// BucketPaths are the path prefixes of bucket calls: "/" serves
+	// /<bucket>, "/v1/" serves /v1/<bucket>.
+	BucketPaths []string `json:"bucketPaths,omitempty"`
+	// BucketName is a regular expression a new bucket's name must match.
+	BucketName string `json:"bucketName,omitempty"`
+	// MaxBuckets caps the buckets the endpoint holds (the vendor's quota
+	// where a listing cannot page past it); 0 means the endpoint's own cap.
+	MaxBuckets int `json:"maxBuckets,omitempty"`
+	// Tagging is the query parameter of the call that sets a bucket's tags
+	// (PUT /<bucket>?tagging with a Tagging XML body); empty where no
+	// filter needs tags.
+	Tagging string `json:"tagging,omitempty"`
+	// Errors are the answers the endpoint gives, by kind: "invalidArgument"
+	// (a bad page size, offset, marker, token or filter), "bucketExists",
+	// "noSuchBucket", "malformedBody", "invalidBucketName",
+	// "tooManyBuckets", "methodNotAllowed", and an auth failure's kind
+	// ("anonymous", "badSignature", ...) where auth.rejections leaves its
+	// status or code unsettled.
+	Errors map[string]Answer `json:"errors,omitempty"`
+	// Notes say, for people, which unsettled facts the endpoint decides
+	// and how.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Owner is a bucket owner as listed.
+type Owner struct {
+	ID          string `json:"id,omitempty"`
+	DisplayName string `json:"displayName,omitempty"`
+}
+
+// Answer is an error answer: a status and an error code.
+type Answer struct {
+	Status int    `json:"status,omitempty"`
+	Code   string `json:"code,omitempty"`
 }
 
 // Mapping tunes the one XML-to-JSON mapping (see schemas/README.md).
@@ -101,6 +160,10 @@ type Auth struct {
 	// MaxSkewSeconds is the allowed distance between signing time and the
 	// server's clock; 0 disables the check.
 	MaxSkewSeconds int `json:"maxSkewSeconds"`
+	// Signatures are the signer dialects the vendor accepts
+	// (internal/signer: "s3-v4", "s3-v2", "cos", "oss-v1", "oss-v4", "bce",
+	// "qingstor"); a request is verified by the one its Authorization names.
+	Signatures []string `json:"signatures,omitempty"`
 	// ErrorCode is the JSON pointer of the error code in an error body.
 	ErrorCode string `json:"errorCode"`
 	// Rejections lists, per auth failure, the statuses and codes allowed.

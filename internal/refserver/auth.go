@@ -1,0 +1,119 @@
+package refserver
+
+import (
+	"errors"
+	"time"
+
+	"github.com/getservice-conformance/gsc/internal/contract"
+	"github.com/getservice-conformance/gsc/internal/signature"
+	"github.com/getservice-conformance/gsc/internal/signer"
+)
+
+// authMessages are the messages of auth failures. They are generic on
+// purpose: a signer's detail can name what the server computed, which is
+// derived from the secret and must not leave the endpoint.
+var authMessages = map[signer.Failure]string{
+	signer.Anonymous:    "Access Denied: the request carries no credentials.",
+	signer.UnknownKey:   "The access key you provided does not exist in our records.",
+	signer.BadSignature: "The request signature we calculated does not match the signature you provided.",
+	signer.ClockSkew:    "The difference between the request time and the server's time is too large.",
+}
+
+// rank orders failures by how much of the request a dialect understood:
+// when a vendor accepts two dialects (S3 V4 and V2), the one that parsed
+// the Authorization value reports the real failure, while the other calls
+// the value malformed (BadSignature) or absent (Anonymous).
+func rank(f signer.Failure) int {
+	switch f {
+	case signer.Anonymous:
+		return 0
+	case signer.BadSignature:
+		return 1
+	}
+	return 2
+}
+
+// authenticate verifies the request by each of the profile's dialects and
+// returns the failure that rejects it, nil when one dialect accepts it.
+func (s *Server) authenticate(x *request) *apiError {
+	a := s.prof.Auth
+	maxSkew := time.Duration(a.MaxSkewSeconds) * time.Second
+	opts := signer.Options{Region: s.region}
+	var worst *signer.Rejection
+	for _, dialect := range a.Signatures {
+		err := signer.Verify(dialect, x.r, s.secret, opts, maxSkew, x.now)
+		if err == nil {
+			return s.window(x)
+		}
+		var rej *signer.Rejection
+		if !errors.As(err, &rej) {
+			return failf("badSignature", "%s", authMessages[signer.BadSignature]) // an unknown dialect; New rules it out
+		}
+		if worst == nil || rank(rej.Failure) > rank(worst.Failure) {
+			worst = rej
+		}
+	}
+	return s.authFailure(x, worst.Failure)
+}
+
+func (s *Server) secret(accessKey string) (string, bool) {
+	secret, ok := s.keys[accessKey]
+	return secret, ok
+}
+
+// window rejects an accepted request whose signing time the checker would
+// hold against a 2xx (check.clockSkew): outside the skew around the Date
+// the response carries, or outside the signature's own window. The signer
+// alone allows a BOS timestamp slightly in the future, which the contract
+// does not.
+func (s *Server) window(x *request) *apiError {
+	a := s.prof.Auth
+	if a.MaxSkewSeconds == 0 && a.SignTime == signature.FromDate {
+		return nil
+	}
+	w, ok := signature.SignWindow(a.SignTime, a.DateHeader, x.r.Header)
+	if !ok {
+		return nil
+	}
+	from, to := w.From, w.To
+	if a.SignTime == signature.FromDate {
+		skew := time.Duration(a.MaxSkewSeconds) * time.Second
+		from, to = from.Add(-skew), to.Add(skew)
+	}
+	if x.now.Before(from) || x.now.After(to) {
+		return s.authFailure(x, signer.ClockSkew)
+	}
+	return nil
+}
+
+func (s *Server) authFailure(x *request, f signer.Failure) *apiError {
+	e := failf(string(f), "%s", authMessages[f])
+	if f == signer.ClockSkew {
+		e.skew = &skew{ServerTime: x.now.Format(time.RFC3339), MaxMillis: int64(s.prof.Auth.MaxSkewSeconds) * 1000}
+		if w, ok := signature.SignWindow(s.prof.Auth.SignTime, s.prof.Auth.DateHeader, x.r.Header); ok {
+			e.skew.RequestTime = x.r.Header.Get(w.Header)
+		}
+	}
+	return e
+}
+
+// rejection is the status and code the endpoint answers an auth failure
+// with: the first the profile lists, else the reference section's choice,
+// else (status only) 403.
+func rejection(p *contract.Profile, f signer.Failure) (status int, code string) {
+	listed := p.Auth.Rejections[string(f)]
+	var chosen contract.Answer
+	if p.Reference != nil {
+		chosen = p.Reference.Errors[string(f)]
+	}
+	status, code = 403, chosen.Code
+	if len(listed.Status) > 0 {
+		status = listed.Status[0]
+	} else if chosen.Status != 0 {
+		status = chosen.Status
+	}
+	if len(listed.Codes) > 0 {
+		code = listed.Codes[0]
+	}
+	return status, code
+}
