@@ -13,6 +13,7 @@ import (
 	"github.com/getservice-conformance/gsc/fixtures"
 	"github.com/getservice-conformance/gsc/internal/baseline"
 	"github.com/getservice-conformance/gsc/internal/exchange"
+	"github.com/getservice-conformance/gsc/internal/live"
 	"github.com/getservice-conformance/gsc/internal/replay"
 	"github.com/getservice-conformance/gsc/internal/suite"
 
@@ -68,32 +69,54 @@ func runConformance(args []string, stderr io.Writer) error {
 	}
 	suite.Current = cfg
 
-	report, err := filepath.Abs(*junit)
+	// Every vendor's reference endpoint, in-process on loopback, is the
+	// live target: no credentials, no network.
+	targets, stop, err := referenceTargets()
 	if err != nil {
 		return err
 	}
+	defer stop()
+	ledger := &live.Ledger{}
+	ctx, cancel := interruptible()
+	defer cancel()
+	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx}
+
+	failed, err := runSpecs("GET Service conformance", *junit, *labels, stderr)
+	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
+		err = cerr
+	}
+	if err == nil && failed {
+		err = errFindings
+	}
+	return err
+}
+
+// runSpecs runs the Ginkgo specs once (Ginkgo allows one run per process)
+// with a JUnit report and a label filter.
+func runSpecs(description, junit, labels string, stderr io.Writer) (failed bool, err error) {
+	report, err := filepath.Abs(junit)
+	if err != nil {
+		return false, err
+	}
 	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
-		return err
+		return false, err
 	}
 	// Ginkgo reads its configuration from the standard flag set.
 	for name, value := range map[string]string{
 		"ginkgo.junit-report": report,
-		"ginkgo.label-filter": *labels,
+		"ginkgo.label-filter": labels,
 	} {
 		if err := flag.CommandLine.Set(name, value); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if err := flag.CommandLine.Parse(nil); err != nil {
-		return err
+		return false, err
 	}
 	t := &failRecorder{}
-	ginkgo.RunSpecs(t, "GET Service conformance")
-	fmt.Fprintf(stderr, "JUnit report: %s\n", *junit)
-	if t.failed {
-		return errFindings
-	}
-	return nil
+	ginkgo.RunSpecs(t, description)
+	fmt.Fprintf(stderr, "JUnit report: %s\n", junit)
+	return t.failed, nil
 }
 
 // failRecorder is the ginkgo.GinkgoTestingT a plain program offers.

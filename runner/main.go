@@ -53,6 +53,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runCheck(args[1:], stdout)
 	case "conformance":
 		err = runConformance(args[1:], stderr)
+	case "run":
+		err = runLive(args[1:], stderr)
+	case "serve":
+		err = runServe(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return exitClean

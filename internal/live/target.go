@@ -22,8 +22,10 @@ type Target struct {
 	Region    string
 	// Addressing is "path" (/<bucket>) or "virtual" (<bucket>.<host>).
 	Addressing string
-	Client     *Client
-	Now        func() time.Time
+	// BucketSuffix ends every bucket name the run creates (COS: -APPID).
+	BucketSuffix string
+	Client       *Client
+	Now          func() time.Time
 }
 
 // Tamper makes a request fail authentication in one named way.
@@ -34,7 +36,7 @@ const (
 	Anonymous           // no credentials
 	BadSignature        // signed with a wrong secret
 	UnknownKey          // signed with an access key nobody has
-	Skewed              // signed an hour before the target's clock
+	Skewed              // signed two hours before the target's clock: past every skew and window
 )
 
 // Failure is the contract.Auth.Rejections key a tamper provokes.
@@ -139,7 +141,7 @@ func (t *Target) sign(req *http.Request, tamper Tamper) error {
 	case UnknownKey:
 		creds.AccessKey = "GSCUNKNOWNKEY00000000"
 	case Skewed:
-		now = now.Add(-time.Hour)
+		now = now.Add(-2 * time.Hour)
 	}
 	if err := signer.Sign(t.Signature, req, creds, signer.Options{Region: t.Region}, now); err != nil {
 		return fmt.Errorf("signing with %s: %w", t.Signature, err)

@@ -4,4 +4,7 @@ package bos
 
 import "github.com/getservice-conformance/gsc/internal/suite"
 
-var _ = suite.Vendor("bos")
+var (
+	_ = suite.Vendor("bos")
+	_ = suite.LiveVendor("bos")
+)

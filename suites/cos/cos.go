@@ -4,4 +4,7 @@ package cos
 
 import "github.com/getservice-conformance/gsc/internal/suite"
 
-var _ = suite.Vendor("cos")
+var (
+	_ = suite.Vendor("cos")
+	_ = suite.LiveVendor("cos")
+)

@@ -4,4 +4,7 @@ package oss
 
 import "github.com/getservice-conformance/gsc/internal/suite"
 
-var _ = suite.Vendor("oss")
+var (
+	_ = suite.Vendor("oss")
+	_ = suite.LiveVendor("oss")
+)

@@ -4,4 +4,7 @@ package qingstor
 
 import "github.com/getservice-conformance/gsc/internal/suite"
 
-var _ = suite.Vendor("qingstor")
+var (
+	_ = suite.Vendor("qingstor")
+	_ = suite.LiveVendor("qingstor")
+)

@@ -4,4 +4,7 @@ package s3
 
 import "github.com/getservice-conformance/gsc/internal/suite"
 
-var _ = suite.Vendor("s3")
+var (
+	_ = suite.Vendor("s3")
+	_ = suite.LiveVendor("s3")
+)

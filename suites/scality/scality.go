@@ -4,4 +4,7 @@ package scality
 
 import "github.com/getservice-conformance/gsc/internal/suite"
 
-var _ = suite.Vendor("scality")
+var (
+	_ = suite.Vendor("scality")
+	_ = suite.LiveVendor("scality")
+)

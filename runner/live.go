@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/getservice-conformance/gsc/internal/contract"
+	"github.com/getservice-conformance/gsc/internal/live"
+	"github.com/getservice-conformance/gsc/internal/signer"
+	"github.com/getservice-conformance/gsc/internal/suite"
+	"github.com/getservice-conformance/gsc/schemas"
+)
+
+// credentialEnv names each vendor's customary environment variables:
+// access key, secret key, session token (first match wins).
+var credentialEnv = map[string][3][]string{
+	"s3":       {{"AWS_ACCESS_KEY_ID"}, {"AWS_SECRET_ACCESS_KEY"}, {"AWS_SESSION_TOKEN"}},
+	"scality":  {{"AWS_ACCESS_KEY_ID"}, {"AWS_SECRET_ACCESS_KEY"}, {"AWS_SESSION_TOKEN"}},
+	"cos":      {{"COS_SECRETID", "TENCENTCLOUD_SECRET_ID"}, {"COS_SECRETKEY", "TENCENTCLOUD_SECRET_KEY"}, {"COS_SESSIONTOKEN", "TENCENTCLOUD_SESSION_TOKEN"}},
+	"oss":      {{"OSS_ACCESS_KEY_ID"}, {"OSS_ACCESS_KEY_SECRET"}, {"OSS_SESSION_TOKEN"}},
+	"bos":      {{"BCE_ACCESS_KEY_ID"}, {"BCE_SECRET_ACCESS_KEY"}, {"BCE_SESSION_TOKEN"}},
+	"qingstor": {{"QINGSTOR_ACCESS_KEY_ID", "QY_ACCESS_KEY_ID"}, {"QINGSTOR_SECRET_ACCESS_KEY", "QY_SECRET_ACCESS_KEY"}, {}},
+}
+
+// credentials reads a vendor's keys from a credentials file or, without
+// one, from the environment. Secrets never come from flags, where ps
+// would show them.
+func credentials(vendor, file string) (signer.Credentials, error) {
+	var c signer.Credentials
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			return c, fmt.Errorf("credentials: %w", err)
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			k, v, ok := strings.Cut(sc.Text(), "=")
+			if !ok {
+				continue
+			}
+			switch strings.TrimSpace(k) {
+			case "access_key_id":
+				c.AccessKey = strings.TrimSpace(v)
+			case "secret_access_key":
+				c.SecretKey = strings.TrimSpace(v)
+			case "session_token":
+				c.SessionToken = strings.TrimSpace(v)
+			}
+		}
+		if c.AccessKey == "" || c.SecretKey == "" {
+			return c, fmt.Errorf("credentials: %s lacks access_key_id or secret_access_key", file)
+		}
+		return c, sc.Err()
+	}
+	env := credentialEnv[vendor]
+	get := func(names []string) string {
+		for _, n := range names {
+			if v := os.Getenv(n); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	c = signer.Credentials{AccessKey: get(env[0]), SecretKey: get(env[1]), SessionToken: get(env[2])}
+	if c.AccessKey == "" || c.SecretKey == "" {
+		return c, usagef("run: no credentials for %s: set %s and %s, or pass --credentials FILE", vendor, strings.Join(env[0], " or "), strings.Join(env[1], " or "))
+	}
+	return c, nil
+}
+
+// newRunID names a run: every bucket it creates starts with it.
+func newRunID() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return "gsc-" + hex.EncodeToString(b)
+}
+
+// liveFlags are the flags that say how to reach an endpoint.
+type liveFlags struct {
+	vendor, endpoint, region, signature, addressing, appid string
+	credentials, caFile                                    string
+	insecure                                               bool
+	timeout                                                time.Duration
+}
+
+func (f *liveFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.vendor, "vendor", "", "the endpoint's vendor: "+strings.Join(contract.Vendors(schemas.FS), ", "))
+	fs.StringVar(&f.endpoint, "endpoint", "", "the endpoint's URL, e.g. https://s3.us-east-1.amazonaws.com")
+	fs.StringVar(&f.region, "region", "", "the region or zone (default: the profile's)")
+	fs.StringVar(&f.signature, "signature", "", "the signature to use (default: the profile's first): "+strings.Join(signer.Dialects(), ", "))
+	fs.StringVar(&f.addressing, "addressing", "path", "bucket addressing for set-up calls: path or virtual")
+	fs.StringVar(&f.appid, "appid", "", "COS: the APPID that ends every bucket name")
+	fs.StringVar(&f.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ..., session_token = ... lines (default: the vendor's environment variables)")
+	fs.StringVar(&f.caFile, "ca-file", "", "PEM certificates to trust for TLS")
+	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "do not verify the endpoint's TLS certificate")
+	fs.DurationVar(&f.timeout, "timeout", live.DefaultLimits.Timeout, "the longest one exchange may take")
+}
+
+// target builds the live target the flags describe.
+func (f *liveFlags) target() (*live.Target, error) {
+	vendors := contract.Vendors(schemas.FS)
+	if !slices.Contains(vendors, f.vendor) {
+		return nil, usagef("run: --vendor must be one of %s", strings.Join(vendors, ", "))
+	}
+	u, err := url.Parse(f.endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usagef("run: --endpoint %q is not an http or https URL", f.endpoint)
+	}
+	if f.addressing != "path" && f.addressing != "virtual" {
+		return nil, usagef("run: --addressing must be path or virtual")
+	}
+	c, err := contract.Load(schemas.FS, f.vendor)
+	if err != nil {
+		return nil, err
+	}
+	sig := f.signature
+	if sig == "" && len(c.Profile.Auth.Signatures) > 0 {
+		sig = c.Profile.Auth.Signatures[0]
+	}
+	if !slices.Contains(c.Profile.Auth.Signatures, sig) {
+		return nil, usagef("run: --signature %q is not one %s accepts (%s)", sig, f.vendor, strings.Join(c.Profile.Auth.Signatures, ", "))
+	}
+	region := f.region
+	if region == "" && c.Profile.Reference != nil {
+		region = c.Profile.Reference.Region
+	}
+	creds, err := credentials(f.vendor, f.credentials)
+	if err != nil {
+		return nil, err
+	}
+	tlsConfig := &tls.Config{InsecureSkipVerify: f.insecure}
+	if f.caFile != "" {
+		pem, err := os.ReadFile(f.caFile)
+		if err != nil {
+			return nil, fmt.Errorf("--ca-file: %w", err)
+		}
+		tlsConfig.RootCAs = x509.NewCertPool()
+		if !tlsConfig.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, usagef("run: --ca-file %s holds no PEM certificate", f.caFile)
+		}
+	}
+	limits := live.DefaultLimits
+	limits.Timeout = f.timeout
+	suffix := ""
+	if f.appid != "" {
+		suffix = "-" + f.appid
+	}
+	return &live.Target{
+		Contract: c, Endpoint: u, Creds: creds, Signature: sig, Region: region,
+		Addressing: f.addressing, BucketSuffix: suffix, Client: live.NewClient(limits, tlsConfig),
+	}, nil
+}
+
+// recorder writes recordings into dir.
+func recorder(dir string) (func(string, []byte) error, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("--record: %w", err)
+	}
+	return func(name string, src []byte) error {
+		return os.WriteFile(filepath.Join(dir, name), src, 0o644)
+	}, nil
+}
+
+func runLive(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var lf liveFlags
+	lf.register(fs)
+	readOnly := fs.Bool("read-only", false, "create nothing; check the listing that exists")
+	buckets := fs.Int("buckets", 5, "buckets to create for pagination and filter specs")
+	record := fs.String("record", "", "write every exchange, redacted, as recordings into this directory")
+	junit := fs.String("junit", "reports/junit.xml", "where to write the JUnit report")
+	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
+	if err := fs.Parse(args); err != nil {
+		return usagef("run: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("run: unexpected argument %q", fs.Arg(0))
+	}
+	if *buckets < 1 || *buckets > 100 {
+		return usagef("run: --buckets must be between 1 and 100")
+	}
+	t, err := lf.target()
+	if err != nil {
+		return err
+	}
+	rec, err := recorder(*record)
+	if err != nil {
+		return err
+	}
+	ctx, stop := interruptible()
+	defer stop()
+	ledger := &live.Ledger{}
+	suite.LiveRun = suite.LiveConfig{
+		Targets: map[string]*live.Target{lf.vendor: t}, RunID: newRunID(), ReadOnly: *readOnly,
+		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx,
+	}
+	suite.Current = suite.Config{Recordings: noRecordings}
+	fmt.Fprintf(stderr, "run %s: %s at %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted())
+	failed, err := runSpecs("GET Service live run", *junit, *labels, stderr)
+	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
+		err = cerr
+	}
+	if err == nil && failed {
+		err = errFindings
+	}
+	return err
+}
+
+// cleanup deletes what the run created, with a fresh context: the run's
+// may be cancelled by then.
+func cleanup(l *live.Ledger, stderr io.Writer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := l.Cleanup(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+	}
+	return err
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/getservice-conformance/gsc/internal/contract"
+	"github.com/getservice-conformance/gsc/internal/exchange"
+	"github.com/getservice-conformance/gsc/internal/live"
+	"github.com/getservice-conformance/gsc/internal/refserver"
+	"github.com/getservice-conformance/gsc/internal/signer"
+	"github.com/getservice-conformance/gsc/schemas"
+)
+
+// The reference endpoints' keys when none are given: the example keys of
+// vendors.md, which sign nothing real.
+const (
+	exampleAccessKey = "AKIDEXAMPLE"
+	exampleSecretKey = "SECRETEXAMPLE"
+)
+
+// noRecordings makes the recorded-exchange specs register nothing.
+var noRecordings = []*exchange.Recording{}
+
+// interruptible returns a context cancelled by SIGINT or SIGTERM.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// referenceTargets starts every vendor's reference endpoint on loopback
+// and returns a live target for each, signed with the example keys.
+func referenceTargets() (map[string]*live.Target, func(), error) {
+	targets := map[string]*live.Target{}
+	var servers []*httptest.Server
+	stop := func() {
+		for _, s := range servers {
+			s.Close()
+		}
+	}
+	for _, vendor := range contract.Vendors(schemas.FS) {
+		c, err := contract.Load(schemas.FS, vendor)
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		srv := httptest.NewServer(refserver.New(c, refserver.Options{Keys: map[string]string{exampleAccessKey: exampleSecretKey}}))
+		servers = append(servers, srv)
+		u, _ := url.Parse(srv.URL)
+		targets[vendor] = &live.Target{
+			Contract: c, Endpoint: u, Signature: c.Profile.Auth.Signatures[0],
+			Creds:  signer.Credentials{AccessKey: exampleAccessKey, SecretKey: exampleSecretKey},
+			Region: c.Profile.Reference.Region, Addressing: "path", BucketSuffix: "-1250000000",
+			Client: live.NewClient(live.DefaultLimits, nil),
+		}
+	}
+	return targets, stop, nil
+}
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	vendor := fs.String("vendor", "", "the vendor whose contract the endpoint speaks: "+strings.Join(contract.Vendors(schemas.FS), ", "))
+	addr := fs.String("addr", "127.0.0.1:0", "the loopback address to listen on")
+	if err := fs.Parse(args); err != nil {
+		return usagef("serve: %v", err)
+	}
+	if !slices.Contains(contract.Vendors(schemas.FS), *vendor) {
+		return usagef("serve: --vendor must be one of %s", strings.Join(contract.Vendors(schemas.FS), ", "))
+	}
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return usagef("serve: --addr %q: %v", *addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return usagef("serve: --addr must be a loopback address (127.0.0.1, ::1, localhost): the reference endpoint is for tests")
+	}
+	c, err := contract.Load(schemas.FS, *vendor)
+	if err != nil {
+		return err
+	}
+	creds, err := credentials(*vendor, "")
+	if err != nil {
+		creds = signer.Credentials{AccessKey: exampleAccessKey, SecretKey: exampleSecretKey}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           refserver.New(c, refserver.Options{Keys: map[string]string{creds.AccessKey: creds.SecretKey}}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	fmt.Fprintf(stdout, "%s reference endpoint on http://%s (access key %s; secret from the environment or the example key)\n", c.Profile.Name, ln.Addr(), creds.AccessKey)
+	ctx, stop := interruptible()
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
