@@ -71,7 +71,7 @@ func runConformance(args []string, stderr io.Writer) error {
 
 	// Every vendor's reference endpoint, in-process on loopback, is the
 	// live target: no credentials, no network.
-	targets, stop, err := referenceTargets()
+	targets, stop, err := suite.ReferenceTargets()
 	if err != nil {
 		return err
 	}

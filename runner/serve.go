@@ -8,8 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -19,17 +17,10 @@ import (
 
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
-	"github.com/getservice-conformance/gsc/internal/live"
 	"github.com/getservice-conformance/gsc/internal/refserver"
 	"github.com/getservice-conformance/gsc/internal/signer"
+	"github.com/getservice-conformance/gsc/internal/suite"
 	"github.com/getservice-conformance/gsc/schemas"
-)
-
-// The reference endpoints' keys when none are given: the example keys of
-// vendors.md, which sign nothing real.
-const (
-	exampleAccessKey = "AKIDEXAMPLE"
-	exampleSecretKey = "SECRETEXAMPLE"
 )
 
 // noRecordings makes the recorded-exchange specs register nothing.
@@ -38,35 +29,6 @@ var noRecordings = []*exchange.Recording{}
 // interruptible returns a context cancelled by SIGINT or SIGTERM.
 func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-}
-
-// referenceTargets starts every vendor's reference endpoint on loopback
-// and returns a live target for each, signed with the example keys.
-func referenceTargets() (map[string]*live.Target, func(), error) {
-	targets := map[string]*live.Target{}
-	var servers []*httptest.Server
-	stop := func() {
-		for _, s := range servers {
-			s.Close()
-		}
-	}
-	for _, vendor := range contract.Vendors(schemas.FS) {
-		c, err := contract.Load(schemas.FS, vendor)
-		if err != nil {
-			stop()
-			return nil, nil, err
-		}
-		srv := httptest.NewServer(refserver.New(c, refserver.Options{Keys: map[string]string{exampleAccessKey: exampleSecretKey}}))
-		servers = append(servers, srv)
-		u, _ := url.Parse(srv.URL)
-		targets[vendor] = &live.Target{
-			Contract: c, Endpoint: u, Signature: c.Profile.Auth.Signatures[0],
-			Creds:  signer.Credentials{AccessKey: exampleAccessKey, SecretKey: exampleSecretKey},
-			Region: c.Profile.Reference.Region, Addressing: "path", BucketSuffix: "-1250000000",
-			Client: live.NewClient(live.DefaultLimits, nil),
-		}
-	}
-	return targets, stop, nil
 }
 
 func runServe(args []string, stdout, stderr io.Writer) error {
@@ -93,7 +55,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	creds, err := credentials(*vendor, "")
 	if err != nil {
-		creds = signer.Credentials{AccessKey: exampleAccessKey, SecretKey: exampleSecretKey}
+		creds = signer.Credentials{AccessKey: suite.ExampleAccessKey, SecretKey: suite.ExampleSecretKey}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

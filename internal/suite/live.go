@@ -62,9 +62,11 @@ type liveSpecs struct {
 	mine   []string // the buckets this run created, sorted
 }
 
-func (l *liveSpecs) ctx() context.Context {
-	if LiveRun.Context != nil {
-		return LiveRun.Context
+func (l *liveSpecs) ctx() context.Context { return LiveRun.ctxOrBackground() }
+
+func (c LiveConfig) ctxOrBackground() context.Context {
+	if c.Context != nil {
+		return c.Context
 	}
 	return context.Background()
 }

@@ -12,6 +12,16 @@ import (
 
 func TestQingstor(t *testing.T) {
 	RegisterFailHandler(Fail)
+	// The live specs run against the vendor's reference endpoint.
+	done, err := suite.ReferenceRun("gsc-test", "qingstor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := done(); err != nil {
+			t.Error(err)
+		}
+	}()
 	RunSpecs(t, "QingStor conformance")
 }
 
