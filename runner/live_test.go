@@ -25,12 +25,24 @@ const (
 	testSecretKey = "runner/test+SECRET/do-not-print"
 )
 
+// binDir holds the runner built for these tests; TestMain removes it.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 // buildRunner builds the runner once per test binary.
 var buildRunner = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "gsc-runner")
 	if err != nil {
 		return "", err
 	}
+	binDir = dir
 	bin := filepath.Join(dir, "runner")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {

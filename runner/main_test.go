@@ -137,9 +137,9 @@ func TestConformance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the runner")
 	}
-	bin := filepath.Join(t.TempDir(), "runner")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	bin, err := buildRunner()
+	if err != nil {
+		t.Fatalf("build: %v", err)
 	}
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "junit.xml")

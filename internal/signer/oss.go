@@ -2,7 +2,6 @@ package signer
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -93,34 +92,16 @@ func signOSSV4(req *http.Request, c Credentials, o Options, now time.Time) error
 }
 
 func verifyOSSV1(req *http.Request, secret func(string) (string, bool), o Options, maxSkew time.Duration, now time.Time) error {
-	auth := authorization(req)
-	if auth == "" {
-		return unsigned(req, OSSV1, "Signature", "OSSAccessKeyId", "x-oss-signature")
-	}
-	ak, sig, err := parseKeyColonSig(auth, "OSS ")
-	if err != nil {
-		return err
-	}
-	signedAt, err := http.ParseTime(req.Header.Get("Date"))
-	if err != nil {
-		return reject(BadSignature, "Date %q is not an HTTP date", req.Header.Get("Date"))
-	}
-	key, err := lookUp(secret, ak)
-	if err != nil {
-		return err
-	}
-	if err := checkSkew(signedAt, now, maxSkew); err != nil {
-		return err
-	}
-	toSign := req.Method + "\n" + req.Header.Get("Content-MD5") + "\n" + req.Header.Get("Content-Type") + "\n" +
-		req.Header.Get("Date") + "\n" + prefixedHeaders(req, "x-oss-") + ossResource(req, o) +
-		subResources(req, func(k string) bool { return ossV1SubResources[k] || strings.HasPrefix(k, "x-oss-") })
-	if !sameSignature(sig, base64.StdEncoding.EncodeToString(hmacSHA1([]byte(key), toSign))) {
-		return reject(BadSignature, "signature does not match; string to sign %q", toSign)
-	}
-	return nil
+	return keyColonSig{
+		dialect: OSSV1, prefix: "OSS ", dateHeaders: []string{"Date"},
+		presign: []string{"Signature", "OSSAccessKeyId", "x-oss-signature"}, hmac: hmacSHA1,
+		stringToSign: func(req *http.Request) string {
+			return req.Method + "\n" + req.Header.Get("Content-MD5") + "\n" + req.Header.Get("Content-Type") + "\n" +
+				req.Header.Get("Date") + "\n" + prefixedHeaders(req, "x-oss-") + ossResource(req, o) +
+				subResources(req, func(k string) bool { return ossV1SubResources[k] || strings.HasPrefix(k, "x-oss-") })
+		},
+	}.verify(req, secret, maxSkew, now)
 }
-
 func verifyOSSV4(req *http.Request, secret func(string) (string, bool), o Options, maxSkew time.Duration, now time.Time) error {
 	auth := authorization(req)
 	if auth == "" {

@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -47,36 +46,12 @@ func signQingStor(req *http.Request, c Credentials, o Options, now time.Time) er
 }
 
 func verifyQingStor(req *http.Request, secret func(string) (string, bool), o Options, maxSkew time.Duration, now time.Time) error {
-	auth := authorization(req)
-	if auth == "" {
-		return unsigned(req, QingStor, "signature", "access_key_id")
-	}
-	ak, sig, err := parseKeyColonSig(auth, "QS ")
-	if err != nil {
-		return err
-	}
-	dateHeader := "Date"
-	if req.Header.Get("X-QS-Date") != "" {
-		dateHeader = "X-QS-Date"
-	}
-	signedAt, err := http.ParseTime(req.Header.Get(dateHeader))
-	if err != nil {
-		return reject(BadSignature, "%s %q is not an HTTP date", dateHeader, req.Header.Get(dateHeader))
-	}
-	key, err := lookUp(secret, ak)
-	if err != nil {
-		return err
-	}
-	if err := checkSkew(signedAt, now, maxSkew); err != nil {
-		return err
-	}
-	toSign := qingStorStringToSign(req)
-	if !sameSignature(sig, base64.StdEncoding.EncodeToString(hmacSHA256([]byte(key), toSign))) {
-		return reject(BadSignature, "signature does not match; string to sign %q", toSign)
-	}
-	return nil
+	return keyColonSig{
+		dialect: QingStor, prefix: "QS ", dateHeaders: []string{"X-QS-Date", "Date"},
+		presign: []string{"signature", "access_key_id"}, hmac: hmacSHA256,
+		stringToSign: qingStorStringToSign,
+	}.verify(req, secret, maxSkew, now)
 }
-
 func qingStorStringToSign(req *http.Request) string {
 	date := req.Header.Get("Date")
 	if req.Header.Get("X-QS-Date") != "" {

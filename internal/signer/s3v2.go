@@ -41,17 +41,39 @@ func signS3V2(req *http.Request, c Credentials, o Options, now time.Time) error 
 }
 
 func verifyS3V2(req *http.Request, secret func(string) (string, bool), o Options, maxSkew time.Duration, now time.Time) error {
+	return keyColonSig{
+		dialect: S3V2, prefix: "AWS ", dateHeaders: []string{"X-Amz-Date", "Date"},
+		presign: []string{"Signature", "AWSAccessKeyId"}, hmac: hmacSHA1,
+		stringToSign: func(req *http.Request) string { return s3v2StringToSign(req, o) },
+	}.verify(req, secret, maxSkew, now)
+}
+
+// keyColonSig is the shape S3 V2, OSS V1 and QingStor share: an
+// Authorization "<prefix>access-key:base64(HMAC(secret, string to sign))"
+// and one signing date in a header.
+type keyColonSig struct {
+	dialect, prefix string
+	dateHeaders     []string // the first present one holds the signing date
+	presign         []string // query parameters of a presigned request
+	hmac            func(key []byte, msg string) []byte
+	stringToSign    func(*http.Request) string
+}
+
+func (k keyColonSig) verify(req *http.Request, secret func(string) (string, bool), maxSkew time.Duration, now time.Time) error {
 	auth := authorization(req)
 	if auth == "" {
-		return unsigned(req, S3V2, "Signature", "AWSAccessKeyId")
+		return unsigned(req, k.dialect, k.presign...)
 	}
-	ak, sig, err := parseKeyColonSig(auth, "AWS ")
+	ak, sig, err := parseKeyColonSig(auth, k.prefix)
 	if err != nil {
 		return err
 	}
-	dateHeader := "Date"
-	if req.Header.Get("X-Amz-Date") != "" {
-		dateHeader = "X-Amz-Date"
+	dateHeader := k.dateHeaders[len(k.dateHeaders)-1]
+	for _, h := range k.dateHeaders {
+		if req.Header.Get(h) != "" {
+			dateHeader = h
+			break
+		}
 	}
 	signedAt, err := http.ParseTime(req.Header.Get(dateHeader))
 	if err != nil {
@@ -64,8 +86,8 @@ func verifyS3V2(req *http.Request, secret func(string) (string, bool), o Options
 	if err := checkSkew(signedAt, now, maxSkew); err != nil {
 		return err
 	}
-	toSign := s3v2StringToSign(req, o)
-	if !sameSignature(sig, base64.StdEncoding.EncodeToString(hmacSHA1([]byte(key), toSign))) {
+	toSign := k.stringToSign(req)
+	if !sameSignature(sig, base64.StdEncoding.EncodeToString(k.hmac([]byte(key), toSign))) {
 		return reject(BadSignature, "signature does not match; string to sign %q", toSign)
 	}
 	return nil
