@@ -69,6 +69,9 @@ type Reference struct {
 	// MaxBuckets caps the buckets the endpoint holds (the vendor's quota
 	// where a listing cannot page past it); 0 means the endpoint's own cap.
 	MaxBuckets int `json:"maxBuckets,omitempty"`
+	// CreatedStatus is the status of a successful create bucket call; 0
+	// means 200 (QingStor answers 201).
+	CreatedStatus int `json:"createdStatus,omitempty"`
 	// Tagging is the query parameter of the call that sets a bucket's tags
 	// (PUT /<bucket>?tagging with a Tagging XML body); empty where no
 	// filter needs tags.

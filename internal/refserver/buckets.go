@@ -63,7 +63,11 @@ func (s *Server) createBucket(x *request, name string) {
 	case errors.Is(err, errTooMany):
 		s.fail(x, failf("tooManyBuckets", "the endpoint holds as many buckets as it allows"))
 	default:
-		s.empty(x, http.StatusOK)
+		status := http.StatusOK
+		if s.ref.CreatedStatus != 0 {
+			status = s.ref.CreatedStatus
+		}
+		s.empty(x, status)
 	}
 }
 

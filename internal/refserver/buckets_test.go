@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"github.com/getservice-conformance/gsc/internal/contract"
 	"net/http"
 	"net/url"
 	"slices"
@@ -24,7 +25,7 @@ func TestSetupCalls(t *testing.T) {
 					path := prefix + name
 					put := call{method: http.MethodPut, path: path, dialect: dialect}
 					del := call{method: http.MethodDelete, path: path, dialect: dialect}
-					if r := s.do(put); r.status != http.StatusOK {
+					if r := s.do(put); r.status != createdStatus(ref) {
 						t.Fatalf("PUT %s: %d\n%s", path, r.status, r.body)
 					}
 					if !slices.Contains(names(e.srv.Buckets()), name) {
@@ -85,7 +86,7 @@ func TestCreateRegion(t *testing.T) {
 		default:
 			c.body = []byte(`{}`)
 		}
-		if r := s.do(c); r.status != http.StatusOK {
+		if r := s.do(c); r.status != createdStatus(e.c.Profile.Reference) {
 			t.Fatalf("PUT: %d\n%s", r.status, r.body)
 		}
 		bs := e.srv.Buckets()
@@ -172,4 +173,12 @@ func TestConcurrent(t *testing.T) {
 	if got := len(e.srv.Buckets()); got != len(stems)+8*10 {
 		t.Errorf("%d buckets, want %d", got, len(stems)+8*10)
 	}
+}
+
+// createdStatus is the status a successful create bucket call gets.
+func createdStatus(ref *contract.Reference) int {
+	if ref.CreatedStatus != 0 {
+		return ref.CreatedStatus
+	}
+	return http.StatusOK
 }

@@ -234,7 +234,9 @@ func (s *Server) bucketName(path string) (string, bool) {
 	if best == "" {
 		return "", false
 	}
-	name := path[len(best):]
+	// In path style "/<bucket>/" names the bucket itself (the OSS SDK
+	// sends it so).
+	name := strings.TrimSuffix(path[len(best):], "/")
 	return name, name != "" && !strings.Contains(name, "/")
 }
 
