@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -92,7 +93,7 @@ func newRunID() string {
 // liveFlags are the flags that say how to reach an endpoint.
 type liveFlags struct {
 	vendor, endpoint, region, signature, addressing, appid string
-	credentials, caFile                                    string
+	credentials, caFile, profile                           string
 	insecure                                               bool
 	timeout                                                time.Duration
 }
@@ -106,6 +107,7 @@ func (f *liveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.appid, "appid", "", "COS: the APPID that ends every bucket name")
 	fs.StringVar(&f.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ..., session_token = ... lines (default: the vendor's environment variables)")
 	fs.StringVar(&f.caFile, "ca-file", "", "PEM certificates to trust for TLS")
+	fs.StringVar(&f.profile, "profile", "", "a profile.json to use instead of the vendor's own (schemas/<vendor>/profile.json), e.g. with an endpoint's own limits")
 	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "do not verify the endpoint's TLS certificate")
 	fs.DurationVar(&f.timeout, "timeout", live.DefaultLimits.Timeout, "the longest one exchange may take")
 }
@@ -123,7 +125,11 @@ func (f *liveFlags) target() (*live.Target, error) {
 	if f.addressing != "path" && f.addressing != "virtual" {
 		return nil, usagef("run: --addressing must be path or virtual")
 	}
-	c, err := contract.Load(schemas.FS, f.vendor)
+	var contracts fs.FS = schemas.FS
+	if f.profile != "" {
+		contracts = profileOverlay{FS: schemas.FS, name: f.vendor + "/profile.json", file: f.profile}
+	}
+	c, err := contract.Load(contracts, f.vendor)
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +169,20 @@ func (f *liveFlags) target() (*live.Target, error) {
 		Contract: c, Endpoint: u, Creds: creds, Signature: sig, Region: region,
 		Addressing: f.addressing, BucketSuffix: suffix, Client: live.NewClient(limits, tlsConfig),
 	}, nil
+}
+
+// profileOverlay is the embedded contracts with one profile replaced by a
+// file of the user's.
+type profileOverlay struct {
+	fs.FS
+	name, file string
+}
+
+func (o profileOverlay) Open(name string) (fs.File, error) {
+	if name == o.name {
+		return os.Open(o.file)
+	}
+	return o.FS.Open(name)
 }
 
 // recorder writes recordings into dir.

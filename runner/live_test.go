@@ -254,6 +254,12 @@ func TestRunInterruptedCleansUp(t *testing.T) {
 	}
 }
 
+func badProfile(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "profile.json")
+	os.WriteFile(p, []byte(`{"vendor": "s3", "maxBucket": 5}`), 0o644)
+	return p
+}
+
 func TestRunUsageErrors(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
@@ -270,6 +276,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"foreign signature", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--signature", "cos"}, `--signature "cos" is not one s3 accepts`},
 		{"bad addressing", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--addressing", "dns"}, "--addressing must be path or virtual"},
 		{"secret as a flag", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--secret-key", "x"}, "flag provided but not defined: -secret-key"},
+		{"missing profile file", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--profile", "no/such.json"}, "open no/such.json"},
+		{"profile with an unknown field", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--profile", badProfile(t)}, `unknown field "maxBucket"`},
 		{"serve off loopback", []string{"serve", "--vendor", "s3", "--addr", "0.0.0.0:9000"}, "--addr must be a loopback address"},
 		{"serve unknown vendor", []string{"serve", "--vendor", "azure"}, "--vendor must be one of"},
 	}
@@ -280,5 +288,28 @@ func TestRunUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr.String(), tt.stderr)
 			}
 		})
+	}
+}
+
+// --profile replaces the vendor's profile: with a maximum page size of 3
+// the run expects max-buckets=4 to be refused, which the reference
+// endpoint (maximum 10,000) does not do.
+func TestRunWithProfile(t *testing.T) {
+	data, err := schemas.FS.ReadFile("s3/profile.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	patched := bytes.Replace(data, []byte(`"max": 10000`), []byte(`"max": 3`), 1)
+	if bytes.Equal(patched, data) {
+		t.Fatal(`s3/profile.json has no "max": 10000 to patch`)
+	}
+	profile := filepath.Join(t.TempDir(), "profile.json")
+	os.WriteFile(profile, patched, 0o644)
+	e := newEndpoint(t, "s3", nil)
+	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--profile", profile,
+		"--label-filter", "pagination", "--junit", filepath.Join(t.TempDir(), "j.xml"))
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), "max-buckets=4 answered 200") {
+		t.Errorf("exit %d, want 1 with max-buckets=4 refused by the profile\n%s", code, out)
 	}
 }

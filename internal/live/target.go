@@ -1,7 +1,11 @@
 package live
 
 import (
+	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -113,7 +117,29 @@ func (t *Target) DeleteBucket(ctx context.Context, name string) *Exchange {
 	return t.bucketCall(ctx, http.MethodDelete, name)
 }
 
+// TagBucket sets one tag on a bucket, with the Tagging document S3, COS
+// and OSS share, through the contract's tagging sub-resource.
+func (t *Target) TagBucket(ctx context.Context, name, key, value string) *Exchange {
+	var body bytes.Buffer
+	body.WriteString("<Tagging><TagSet><Tag><Key>")
+	xml.EscapeText(&body, []byte(key))
+	body.WriteString("</Key><Value>")
+	xml.EscapeText(&body, []byte(value))
+	body.WriteString("</Value></Tag></TagSet></Tagging>")
+	sub := ""
+	if r := t.Contract.Profile.Reference; r != nil {
+		sub = r.Tagging
+	}
+	return t.bucketRequest(ctx, http.MethodPut, name, sub, body.Bytes())
+}
+
 func (t *Target) bucketCall(ctx context.Context, method, name string) *Exchange {
+	return t.bucketRequest(ctx, method, name, "", nil)
+}
+
+// bucketRequest sends a signed call on one bucket; sub is a sub-resource
+// query parameter such as "tagging".
+func (t *Target) bucketRequest(ctx context.Context, method, name, sub string, body []byte) *Exchange {
 	return t.Client.Do(ctx, func() (*http.Request, error) {
 		u := *t.Endpoint
 		if t.Addressing == "virtual" {
@@ -122,9 +148,15 @@ func (t *Target) bucketCall(ctx context.Context, method, name string) *Exchange 
 		} else {
 			u.Path = strings.TrimSuffix(t.Contract.Profile.Paths[0], "/") + "/" + name
 		}
-		req, err := http.NewRequest(method, u.String(), nil)
+		u.RawQuery = sub
+		req, err := http.NewRequest(method, u.String(), bytes.NewReader(body))
 		if err != nil {
 			return nil, err
+		}
+		if body != nil {
+			sum := md5.Sum(body)
+			req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+			req.Header.Set("Content-Type", "application/xml")
 		}
 		return req, t.sign(req, Signed)
 	})

@@ -40,7 +40,7 @@ const maxWalkPages = 10000
 
 // LiveVendor declares the live specs for one vendor.
 func LiveVendor(vendor string) bool {
-	return Describe(vendor+" live", Label(vendor, "live"), Ordered, func() {
+	return Describe(vendor+" live", Label(vendor, "live"), Ordered, ContinueOnFailure, func() {
 		t := LiveRun.Targets[vendor]
 		if t == nil {
 			return
@@ -268,8 +268,41 @@ func (l *liveSpecs) paginationSpecs() {
 				Fail(fmt.Sprintf("%s=%s answered code %q; want %s", ps.Name, size, check.ErrorCode(l.t.Contract, ex.Body), want))
 			}
 		}, invalid)
+		l.continuationSpecs()
 	})
 }
+
+// continuationSpecs: a forged token is refused as the contract says; a
+// marker that names no bucket (say, one deleted since) still starts the
+// listing right after it.
+func (l *liveSpecs) continuationSpecs() {
+	p := l.t.Contract.Profile.Params
+	It("refuses a forged continuation token", func() {
+		if p.Token == "" {
+			Skip(l.t.Contract.Profile.Name + " has no continuation token")
+		}
+		ex := l.t.List(l.ctx(), live.Intent{Token: "gsc-forged-token"})
+		l.judge("forged token", []*live.Exchange{ex})
+		if code := check.ErrorCode(l.t.Contract, ex.Body); ex.Status != 400 || want(l.invalidCode(), code) {
+			Fail(fmt.Sprintf("a forged %s answered %d %q; want 400 %s", p.Token, ex.Status, code, l.invalidCode()))
+		}
+	})
+	It("starts right after a marker that names no bucket", func() {
+		if p.Marker == "" {
+			Skip(l.t.Contract.Profile.Name + " has no marker")
+		}
+		l.needBuckets()
+		stale := l.mine[0] + "-gone"
+		names, exs := l.walk(0, live.Intent{Marker: stale})
+		l.clean("stale marker", exs) // page.marker-exclusive fires on anything at or before it
+		if err := each(l.mine[1:], names); err != nil {
+			Fail(fmt.Sprintf("marker=%s: %v", stale, err))
+		}
+	})
+}
+
+// want reports whether a wanted code is set and differs from got.
+func want(code, got string) bool { return code != "" && code != got }
 
 func (l *liveSpecs) invalidCode() string {
 	if r := l.t.Contract.Profile.Reference; r != nil {
@@ -337,7 +370,17 @@ func (l *liveSpecs) filterSpecs() {
 			if !has("tags") {
 				Skip(p.Name + " documents no tag filter")
 			}
-			Skip("tagging buckets in a live run is not implemented yet")
+			l.needBuckets()
+			key, value := LiveRun.RunID, "tagged"
+			tag := l.t.TagBucket(l.ctx(), l.mine[0], key, value)
+			if tag.Err != nil || tag.Status/100 != 2 {
+				Fail(fmt.Sprintf("tagging %s: status %d %v\n%s", l.mine[0], tag.Status, tag.Err, tag.Response))
+			}
+			names, exs := l.walk(0, live.Intent{TagKey: key, TagValue: value})
+			l.clean("filter tags", exs)
+			if !slices.Equal(names, l.mine[:1]) {
+				Fail(fmt.Sprintf("%s=%s listed %v; want exactly [%s], the one bucket tagged so", key, value, names, l.mine[0]))
+			}
 		})
 	})
 }
