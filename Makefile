@@ -21,7 +21,7 @@ test:
 	$(GO) test -count=1 ./...
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/check/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/check/ ./internal/live/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./internal/jsonlenient/

@@ -14,9 +14,27 @@ import (
 
 // Recording checks every exchange of a recording in order, including what
 // only a walk over several pages shows, and returns the findings sorted by
-// exchange and place.
+// exchange and place. Its exchanges form one walk.
 func Recording(rec *exchange.Recording, c *contract.Contract) []finding.Finding {
-	r := &run{rec: rec, c: c, walk: newWalk()}
+	return NewWalker(c).Check(rec)
+}
+
+// Walker checks a long walk a few pages at a time: what it keeps between
+// calls is what the checks across pages need, the set of names seen (for
+// uniqueness), the last name (for order) and the marker, token or offset
+// the next request must send, so memory grows with the names, never with
+// the bodies.
+type Walker struct {
+	c    *contract.Contract
+	walk *walk
+}
+
+// NewWalker starts a walk.
+func NewWalker(c *contract.Contract) *Walker { return &Walker{c: c, walk: newWalk()} }
+
+// Check checks the exchanges of rec as the next pages of the walk.
+func (w *Walker) Check(rec *exchange.Recording) []finding.Finding {
+	r := &run{rec: rec, c: w.c, walk: w.walk}
 	r.findings = append(r.findings, rec.Problems...)
 	for _, ex := range rec.Exchanges {
 		r.exchange(ex)
