@@ -313,3 +313,37 @@ func TestRunWithProfile(t *testing.T) {
 		t.Errorf("exit %d, want 1 with max-buckets=4 refused by the profile\n%s", code, out)
 	}
 }
+
+// --read-only creates nothing: the endpoint's buckets are the same after
+// the run, and the specs that need buckets of their own are skipped.
+func TestRunReadOnly(t *testing.T) {
+	e := newEndpoint(t, "s3", nil)
+	e.Seed(refserver.Bucket{Name: "existing-bucket", Region: "us-east-1", Created: time.Now()})
+	var created []string
+	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--read-only", "--junit", filepath.Join(t.TempDir(), "j.xml"))
+	out, _ := cmd.CombinedOutput()
+	for _, b := range e.Buckets() {
+		created = append(created, b.Name)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 0 || strings.Join(created, " ") != "existing-bucket" {
+		t.Errorf("exit %d, buckets after %v\n%s", code, created, out)
+	}
+	if !strings.Contains(string(out), "Skipped") {
+		t.Errorf("no spec was skipped under --read-only\n%s", out)
+	}
+}
+
+// A redirect is reported as one, not followed.
+func TestRunRedirect(t *testing.T) {
+	redirect := func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://elsewhere.invalid/", http.StatusMovedPermanently)
+		})
+	}
+	e := newEndpoint(t, "s3", redirect)
+	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--label-filter", "schema", "--junit", filepath.Join(t.TempDir(), "j.xml"))
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), `the endpoint redirected (301 to "https://elsewhere.invalid/")`) {
+		t.Errorf("exit %d, want 1 naming the redirect\n%s", code, out)
+	}
+}

@@ -82,8 +82,13 @@ func (l *liveSpecs) createBuckets() {
 	for i := range n {
 		name := fmt.Sprintf("%s-%02d%s", LiveRun.RunID, i, l.t.BucketSuffix)
 		ex := LiveRun.Ledger.Create(l.ctx(), l.t, name)
-		if ex.Err != nil || ex.Status/100 != 2 {
-			Fail(fmt.Sprintf("creating bucket %s: status %d %v\n%s", name, ex.Status, ex.Err, ex.Response))
+		switch {
+		case ex.Err != nil:
+			Fail(fmt.Sprintf("creating bucket %s: %v", name, ex.Err))
+		case ex.Status/100 == 3:
+			Fail(fmt.Sprintf("creating bucket %s: %s", name, redirected(ex)))
+		case ex.Status/100 != 2:
+			Fail(fmt.Sprintf("creating bucket %s: status %d\n%s", name, ex.Status, ex.Response))
 		}
 		l.mine = append(l.mine, name)
 	}
@@ -94,6 +99,12 @@ func (l *liveSpecs) needBuckets() {
 	if LiveRun.ReadOnly {
 		Skip("--read-only: this spec needs buckets of its own")
 	}
+}
+
+// redirected says where a 3xx pointed; a run never follows one with
+// credentials.
+func redirected(ex *live.Exchange) string {
+	return fmt.Sprintf("the endpoint redirected (%d to %q); a run does not follow redirects with credentials", ex.Status, ex.Header.Get("Location"))
 }
 
 // judge runs the recorded-exchange checks over a spec's exchanges, records
@@ -107,6 +118,9 @@ func (l *liveSpecs) judge(name string, exs []*live.Exchange) []finding.Finding {
 		}
 		if ex.Err != nil {
 			Fail(fmt.Sprintf("%s: exchange %d: %v", name, i+1, ex.Err))
+		}
+		if ex.Status/100 == 3 {
+			Fail(fmt.Sprintf("%s: exchange %d: %s", name, i+1, redirected(ex)))
 		}
 		if ex.Truncated {
 			Fail(fmt.Sprintf("%s: exchange %d: the response is larger than the %d bytes a run reads", name, i+1, len(ex.Body)))
