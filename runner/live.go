@@ -249,9 +249,9 @@ func runLive(args []string, stderr io.Writer) error {
 func cleanup(l *live.Ledger, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	err := l.Cleanup(ctx)
-	if err != nil {
+	if err := l.Cleanup(ctx); err != nil {
 		fmt.Fprintf(stderr, "runner: %v\n", err)
+		return fmt.Errorf("%w: %v", errFindings, err) // exit 1: the account holds the run's leftovers
 	}
-	return err
+	return nil
 }
