@@ -4,6 +4,7 @@ package signature
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,13 +38,11 @@ func SignWindow(source, dateHeader string, h Headers) (w Window, ok bool) {
 		if !found {
 			return w, false
 		}
-		a, b, _ := strings.Cut(v, ";")
-		from, err1 := strconv.ParseInt(a, 10, 64)
-		to, err2 := strconv.ParseInt(b, 10, 64)
-		if err1 != nil || err2 != nil {
+		from, to, ok := COSTimes(v)
+		if !ok {
 			return w, false
 		}
-		return Window{time.Unix(from, 0).UTC(), time.Unix(to, 0).UTC(), "Authorization"}, true
+		return Window{from, to, "Authorization"}, true
 	case FromBCE:
 		parts := strings.Split(auth, "/")
 		if len(parts) < 4 || parts[0] != "bce-auth-v1" {
@@ -81,12 +80,32 @@ func COSParamList(auth string) (names []string, ok bool) {
 	if !ok {
 		return nil, false
 	}
+	return COSList(v), true
+}
+
+// COSTimes reads a COS "start;end" span in Unix seconds (q-sign-time,
+// q-key-time); ok is false unless both parse and end is not before start.
+func COSTimes(v string) (from, to time.Time, ok bool) {
+	a, b, found := strings.Cut(v, ";")
+	s, err1 := strconv.ParseInt(a, 10, 64)
+	e, err2 := strconv.ParseInt(b, 10, 64)
+	if !found || err1 != nil || err2 != nil || e < s {
+		return from, to, false
+	}
+	return time.Unix(s, 0).UTC(), time.Unix(e, 0).UTC(), true
+}
+
+// COSList reads a ';'-separated name list (q-header-list,
+// q-url-param-list) without repeats: the SDK names a parameter once per
+// value.
+func COSList(v string) []string {
+	var names []string
 	for _, n := range strings.Split(v, ";") {
-		if n != "" {
+		if n != "" && !slices.Contains(names, n) {
 			names = append(names, n)
 		}
 	}
-	return names, true
+	return names
 }
 
 func cosField(auth, key string) (string, bool) {

@@ -3,11 +3,12 @@ package signer
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tencentyun/cos-go-sdk-v5"
+
+	"github.com/getservice-conformance/gsc/internal/signature"
 )
 
 // Tencent Cloud COS: signing with cos-go-sdk-v5, verification written here.
@@ -61,11 +62,11 @@ func verifyCOS(req *http.Request, secret func(string) (string, bool), o Options,
 	if f["q-sign-algorithm"] != "sha1" {
 		return reject(BadSignature, "q-sign-algorithm %q, want sha1", f["q-sign-algorithm"])
 	}
-	from, to, ok := cosTimes(f["q-sign-time"])
-	if _, _, keyOK := cosTimes(f["q-key-time"]); !ok || !keyOK {
+	from, to, ok := signature.COSTimes(f["q-sign-time"])
+	if _, _, keyOK := signature.COSTimes(f["q-key-time"]); !ok || !keyOK {
 		return reject(BadSignature, "q-sign-time %q or q-key-time %q is not start;end", f["q-sign-time"], f["q-key-time"])
 	}
-	headers, params := cosList(f["q-header-list"]), cosList(f["q-url-param-list"])
+	headers, params := signature.COSList(f["q-header-list"]), signature.COSList(f["q-url-param-list"])
 	for k := range req.URL.Query() {
 		if lk := cosName(k); !slices.Contains(params, lk) {
 			return reject(BadSignature, "query parameter %q is not in q-url-param-list", lk)
@@ -86,29 +87,6 @@ func verifyCOS(req *http.Request, secret func(string) (string, bool), o Options,
 		return reject(BadSignature, "signature does not match; format string %q", format)
 	}
 	return nil
-}
-
-// cosTimes reads "start;end" in Unix seconds.
-func cosTimes(v string) (from, to time.Time, ok bool) {
-	a, b, found := strings.Cut(v, ";")
-	s, err1 := strconv.ParseInt(a, 10, 64)
-	e, err2 := strconv.ParseInt(b, 10, 64)
-	if !found || err1 != nil || err2 != nil || e < s {
-		return from, to, false
-	}
-	return time.Unix(s, 0), time.Unix(e, 0), true
-}
-
-// cosList reads a ';'-separated name list, without repeats: the SDK names
-// a parameter once per value.
-func cosList(v string) []string {
-	var names []string
-	for _, n := range strings.Split(v, ";") {
-		if n != "" && !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
-	return names
 }
 
 // cosName is how COS writes a parameter or header name: URL-encoded and
