@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/getservice-conformance/gsc/internal/contract"
+	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/live"
 	"github.com/getservice-conformance/gsc/internal/signer"
 	"github.com/getservice-conformance/gsc/internal/suite"
@@ -82,6 +83,9 @@ func credentials(vendor, file string) (signer.Credentials, error) {
 	}
 	return c, nil
 }
+
+// noRecordings makes the recorded-exchange specs register nothing.
+var noRecordings = []*exchange.Recording{}
 
 // newRunID names a run: every bucket it creates starts with it.
 func newRunID() string {

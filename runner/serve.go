@@ -8,28 +8,16 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/getservice-conformance/gsc/internal/contract"
-	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/refserver"
 	"github.com/getservice-conformance/gsc/internal/signer"
 	"github.com/getservice-conformance/gsc/internal/suite"
 	"github.com/getservice-conformance/gsc/schemas"
 )
-
-// noRecordings makes the recorded-exchange specs register nothing.
-var noRecordings = []*exchange.Recording{}
-
-// interruptible returns a context cancelled by SIGINT or SIGTERM.
-func interruptible() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-}
 
 func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)

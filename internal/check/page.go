@@ -16,8 +16,14 @@ type Page struct {
 // ReadPage reads a success body by the contract's listing pointers,
 // leniently: whatever can be read is returned.
 func ReadPage(c *contract.Contract, body []byte) Page {
-	b := decode(c, bodyMessage(body))
-	pg := readPage(b.value, c.Profile.Listing)
+	return exported(readPage(decode(c, bodyMessage(body)).value, c.Profile.Listing))
+}
+
+// Page returns the latest success page the walk checked, without reading
+// its body again.
+func (w *Walker) Page() Page { return exported(w.walk.latest) }
+
+func exported(pg page) Page {
 	p := Page{Truncated: pg.truncated, Next: pg.next}
 	for _, bk := range pg.buckets {
 		p.Names = append(p.Names, bk.name)

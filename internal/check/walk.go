@@ -14,6 +14,7 @@ type walk struct {
 	// send; wantSet is false after the last page.
 	want    string
 	wantSet bool
+	latest  page // the latest page, for Walker.Page
 }
 
 func newWalk() *walk { return &walk{seen: map[string]bool{}} }
@@ -40,7 +41,7 @@ func (w *walk) page(e *exchangeRun, pg page) {
 		w.seen[b.name] = true
 		w.last = b.name
 	}
-	w.started = true
+	w.started, w.latest = true, pg
 	p := e.c.Profile.Params
 	if param != "" && param == p.Offset || param == "" && p.Offset != "" {
 		start, _ := strconv.Atoi(sent)

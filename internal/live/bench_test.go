@@ -74,7 +74,7 @@ func benchmarkWalk(b *testing.B, n int) {
 			if fs := walker.Check(exchange.Parse("walk.txtar", src)); len(fs) > 0 {
 				b.Fatalf("page %d: %v", page, fs[0])
 			}
-			pg := check.ReadPage(c, ex.Body)
+			pg := walker.Page()
 			listed += len(pg.Names)
 			runtime.ReadMemStats(&ms)
 			if ms.HeapAlloc > base && ms.HeapAlloc-base > peak {
