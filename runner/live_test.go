@@ -152,8 +152,15 @@ func TestRunRecordsAndRedacts(t *testing.T) {
 			}
 		}
 	}
-	if !bytes.Contains(outputs[files[0]], []byte("Signature="+redact.Mask)) && !bytes.Contains(outputs[files[0]], []byte("Authorization")) {
-		t.Logf("first recording:\n%s", outputs[files[0]])
+	// The recordings still show what was signed, with the signature masked.
+	masked := 0
+	for _, f := range files {
+		if bytes.Contains(outputs[f], []byte("Signature="+redact.Mask)) {
+			masked++
+		}
+	}
+	if masked == 0 {
+		t.Errorf("no recording shows a masked SigV4 Authorization; first one:\n%s", outputs[files[0]])
 	}
 }
 
