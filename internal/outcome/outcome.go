@@ -1,0 +1,170 @@
+// Package outcome is what a run of the specs comes to, in the terms the
+// reports use: one Result per spec and target, with a status of pass,
+// fail, unsupported or skipped, and for a failure the deviations that
+// make it one. Every report (JUnit, Markdown, HTML, the compatibility
+// matrix) and the spec baselines read this, never Ginkgo's report.
+package outcome
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Status is how a spec ended against a target.
+type Status string
+
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+	// Unsupported: the target does not implement an optional capability
+	// the spec exercises, and the spec saw evidence of that (for
+	// instance a page size ignored: everything back, no token). It does
+	// not fail a run.
+	Unsupported Status = "unsupported"
+	// Skipped: the spec does not apply (the contract documents no such
+	// feature, --read-only, a label filter).
+	Skipped Status = "skipped"
+)
+
+// Statuses lists the statuses in report order.
+var Statuses = []Status{Pass, Fail, Unsupported, Skipped}
+
+// Result is one spec against one target.
+type Result struct {
+	// Target is what the spec ran against: a server ("versitygw"), a
+	// vendor's reference endpoint ("s3"), or a vendor's recordings
+	// ("s3 recordings").
+	Target string `json:"target"`
+	Vendor string `json:"vendor"`
+	// Spec is the spec's text without the target, its containers joined
+	// by " / ": "pagination / walks every bucket once / page size 1".
+	Spec string `json:"spec"`
+	// ID names the spec in baselines: Spec as a lower-case slug.
+	ID     string   `json:"id"`
+	Labels []string `json:"labels,omitempty"`
+	Status Status   `json:"status"`
+	// Summary is one line for a matrix cell: the first deviation, the
+	// skip reason or the unsupported evidence.
+	Summary string `json:"summary,omitempty"`
+	// Message is the whole failure message or skip reason.
+	Message    string        `json:"message,omitempty"`
+	Deviations []Deviation   `json:"deviations,omitempty"`
+	Location   string        `json:"location,omitempty"` // the spec's source, file:line
+	Duration   time.Duration `json:"duration"`
+	// Output is what the spec wrote to GinkgoWriter: its exchanges'
+	// findings, accepted findings, retries.
+	Output string `json:"output,omitempty"`
+}
+
+// Deviation is one thing a target did that its contract does not allow.
+type Deviation struct {
+	Expected string `json:"expected"`
+	Seen     string `json:"seen"`
+	Where    string `json:"where,omitempty"` // file:line:col, a pointer or an XPath, or the request
+	// Exchange is the request and response, redacted, when the spec has
+	// one to show.
+	Exchange string `json:"exchange,omitempty"`
+	// Curl reproduces the request with secrets left as shell variables.
+	Curl string `json:"curl,omitempty"`
+}
+
+// Run is one invocation of the runner.
+type Run struct {
+	Title    string    `json:"title"`
+	Started  time.Time `json:"started"`
+	Duration time.Duration `json:"duration"`
+	Results  []Result `json:"results"`
+}
+
+// Counts tallies results by status.
+func (r *Run) Counts() map[Status]int {
+	n := map[Status]int{}
+	for _, res := range r.Results {
+		n[res.Status]++
+	}
+	return n
+}
+
+// Targets lists the targets in the order they first appear.
+func (r *Run) Targets() []string {
+	var ts []string
+	for _, res := range r.Results {
+		if !slices.Contains(ts, res.Target) {
+			ts = append(ts, res.Target)
+		}
+	}
+	return ts
+}
+
+// Slug turns a spec's text into an ID: lower case letters and digits,
+// words joined by "-", containers by "/".
+func Slug(spec string) string {
+	parts := strings.Split(spec, " / ")
+	for i, p := range parts {
+		parts[i] = strings.Join(strings.FieldsFunc(strings.ToLower(p), func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.')
+		}), "-")
+	}
+	return strings.Join(parts, "/")
+}
+
+// FirstLine is s up to its first newline.
+func FirstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
+}
+
+// Write writes runs as indented JSON.
+func Write(w io.Writer, run *Run) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(run)
+}
+
+// Read reads a run written by Write.
+func Read(r io.Reader) (*Run, error) {
+	var run Run
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&run); err != nil {
+		return nil, err
+	}
+	for i, res := range run.Results {
+		if !slices.Contains(Statuses, res.Status) {
+			return nil, fmt.Errorf("result %d (%s): unknown status %q", i+1, res.Spec, res.Status)
+		}
+	}
+	return &run, nil
+}
+
+// Load reads a run from a file.
+func Load(file string) (*Run, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	run, err := Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return run, nil
+}
+
+// Merge joins runs into one, for a matrix over several targets.
+func Merge(title string, runs ...*Run) *Run {
+	m := &Run{Title: title}
+	for _, r := range runs {
+		if m.Started.IsZero() || r.Started.Before(m.Started) {
+			m.Started = r.Started
+		}
+		m.Duration += r.Duration
+		m.Results = append(m.Results, r.Results...)
+	}
+	return m
+}
