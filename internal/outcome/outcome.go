@@ -75,10 +75,10 @@ type Deviation struct {
 
 // Run is one invocation of the runner.
 type Run struct {
-	Title    string    `json:"title"`
-	Started  time.Time `json:"started"`
+	Title    string        `json:"title"`
+	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"duration"`
-	Results  []Result `json:"results"`
+	Results  []Result      `json:"results"`
 }
 
 // Counts tallies results by status.
