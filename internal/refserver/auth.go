@@ -53,6 +53,9 @@ func (s *Server) authenticate(x *request) *apiError {
 			worst = rej
 		}
 	}
+	if s.faults.accepts(worst.Failure) {
+		return nil
+	}
 	return s.authFailure(x, worst.Failure)
 }
 
@@ -68,7 +71,7 @@ func (s *Server) secret(accessKey string) (string, bool) {
 // does not.
 func (s *Server) window(x *request) *apiError {
 	a := s.prof.Auth
-	if a.MaxSkewSeconds == 0 && a.SignTime == signature.FromDate {
+	if a.MaxSkewSeconds == 0 && a.SignTime == signature.FromDate || s.faults.accepts(signer.ClockSkew) {
 		return nil
 	}
 	w, ok := signature.SignWindow(a.SignTime, a.DateHeader, x.r.Header)

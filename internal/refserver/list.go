@@ -18,7 +18,7 @@ func (s *Server) list(x *request) {
 	body.Owner = s.owner
 	body.Count = pg.count
 	body.Buckets = make([]bucketEntry, len(pg.buckets))
-	layout := s.ref.DateLayout
+	layout := s.dateLayout()
 	for i, b := range pg.buckets {
 		body.Buckets[i] = bucketEntry{Name: b.Name, Region: b.Region, Created: b.Created.UTC().Format(layout)}
 	}
@@ -32,6 +32,7 @@ func (s *Server) list(x *request) {
 			body.NextMarker = last
 		}
 	}
+	s.pageFaults(&pg, body)
 	s.send(x, http.StatusOK, s.listing, body)
 }
 
@@ -47,12 +48,6 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 
 	ps := p.PageSize
 	switch {
-	case sent(ps.Name):
-		n, err := strconv.Atoi(q.Get(ps.Name))
-		if err != nil || n < max(ps.Min, 1) || ps.Max > 0 && n > ps.Max {
-			return sel, nil, failf("invalidArgument", "%s must be an integer %s", ps.Name, bounds(ps.Min, ps.Max))
-		}
-		sel.limit, body.MaxKeysSent = n, true
 	case ps.DefaultWithFilter > 0 && (sent(p.Prefix) || sent(p.Region) || sent(p.Token)):
 		sel.limit = ps.DefaultWithFilter
 	case ps.Default > 0:
@@ -60,17 +55,33 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 	default:
 		sel.limit = ps.Max // 0: no bound
 	}
+	if sent(ps.Name) {
+		n, err := strconv.Atoi(q.Get(ps.Name))
+		valid := err == nil && n >= max(ps.Min, 1) && (ps.Max == 0 || n <= ps.Max)
+		if !valid && !s.faults[PageSizeUnvalidated] {
+			return sel, nil, failf("invalidArgument", "%s must be an integer %s", ps.Name, bounds(ps.Min, ps.Max))
+		}
+		if valid && !s.faults[PageSizeIgnored] {
+			sel.limit = n
+		}
+		body.MaxKeysSent = true
+	}
 	body.MaxKeys = sel.limit
 
 	if sent(p.Marker) {
 		sel.after, body.Marker, body.MarkerSent = q.Get(p.Marker), q.Get(p.Marker), true
+		if s.faults[UnknownMarkerRestarts] && !s.store.has(sel.after) {
+			sel.after = ""
+		}
 	}
 	if tok := q.Get(p.Token); sent(p.Token) && tok != "" {
 		name, ok := s.tokens.read(tok)
-		if !ok {
+		switch {
+		case ok:
+			sel.after = max(sel.after, name)
+		case !s.faults[ForgedTokenAccepted]:
 			return sel, nil, failf("invalidArgument", "the %s is not one this endpoint issued", p.Token)
 		}
-		sel.after = max(sel.after, name)
 	}
 	if sent(p.Offset) {
 		n, err := strconv.Atoi(q.Get(p.Offset))
@@ -79,17 +90,21 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 		}
 		sel.offset, body.Offset = n, n
 	}
+	s.continuationFaults(&sel)
 	if sent(p.Prefix) {
-		sel.prefix, body.Prefix, body.PrefixSent = q.Get(p.Prefix), q.Get(p.Prefix), true
+		body.Prefix, body.PrefixSent = q.Get(p.Prefix), true
+		if !s.faults[PrefixIgnored] {
+			sel.prefix = q.Get(p.Prefix)
+		}
 	}
 
-	if v := q.Get(p.Region); sent(p.Region) && v != "" {
+	if v := q.Get(p.Region); sent(p.Region) && v != "" && !s.faults[RegionIgnored] {
 		sel.regions = append(sel.regions, v)
 	}
-	if region := s.hostRegion(r); region != "" {
+	if region := s.hostRegion(r); region != "" && !s.faults[RegionIgnored] {
 		sel.regions = append(sel.regions, region)
 	}
-	if p.LocationHeader != "" {
+	if p.LocationHeader != "" && !s.faults[LocationIgnored] {
 		if zone := r.Header.Get(p.LocationHeader); zone != "" {
 			sel.regions = append(sel.regions, zone)
 		}
@@ -101,9 +116,11 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 		if err != nil || !validRange[op] {
 			return sel, nil, failf("invalidArgument", "%s (unix seconds) and %s (lt, lte, gt, gte) go together", p.CreateTime, p.Range)
 		}
-		sel.created = &timeBound{op: op, at: time.Unix(secs, 0)}
+		if !s.faults[CreateTimeIgnored] {
+			sel.created = &timeBound{op: op, at: time.Unix(secs, 0)}
+		}
 	}
-	if key := q.Get(p.TagKey); sent(p.TagKey) && key != "" {
+	if key := q.Get(p.TagKey); sent(p.TagKey) && key != "" && !s.faults[TagsIgnored] {
 		sel.tagKey = key
 		if sent(p.TagValue) {
 			v := q.Get(p.TagValue)

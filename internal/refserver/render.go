@@ -72,7 +72,8 @@ func failf(kind, format string, args ...any) *apiError {
 func (s *Server) answer(kind string) (int, string) {
 	for _, f := range authFailures {
 		if kind == string(f) {
-			return rejection(s.prof, f)
+			status, code := rejection(s.prof, f)
+			return s.faults.answer(s.prof, f, status, code)
 		}
 	}
 	a := s.ref.Errors[kind]
@@ -118,10 +119,11 @@ func (s *Server) send(x *request, status int, t *template.Template, data any) {
 		x.w.Write([]byte(msg))
 		return
 	}
-	h.Set("Content-Type", s.prof.ContentTypes[0])
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	body := s.corrupt(t == s.listing, status, buf.Bytes())
+	h.Set("Content-Type", s.contentType())
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	x.w.WriteHeader(status)
-	x.w.Write(buf.Bytes())
+	x.w.Write(body)
 }
 
 // empty writes a bodiless success (set-up calls).
@@ -137,7 +139,9 @@ func (s *Server) empty(x *request, status int) {
 func (s *Server) headers(x *request) http.Header {
 	h := x.w.Header()
 	h.Set("Date", x.now.Format(http.TimeFormat))
-	h.Set(s.prof.RequestIDHeader, x.id)
+	if !s.faults[MissingRequestID] {
+		h.Set(s.prof.RequestIDHeader, x.id)
+	}
 	if len(s.ref.ExtraIDHeaders) > 0 {
 		extra := extraID(x.id)
 		for _, name := range s.ref.ExtraIDHeaders {

@@ -35,6 +35,9 @@ type Options struct {
 	Region string            // the endpoint's region or zone; default reference.region
 	Now    func() time.Time  // clock; default time.Now
 	Owner  Owner             // listed as owner; default reference.owner
+	// Faults make the endpoint deviate from its contract on purpose, to
+	// test the suite (fault.go). Each must apply to the contract.
+	Faults []Fault
 }
 
 // Owner is the owner listed in a listing.
@@ -55,6 +58,7 @@ type Server struct {
 	store    *store
 	tokens   tokens
 	ids      *idSource
+	faults   faultSet
 }
 
 // The error kinds every reference section must answer (contract.Reference.Errors).
@@ -70,10 +74,15 @@ var authFailures = []signer.Failure{signer.Anonymous, signer.UnknownKey, signer.
 // Like regexp.MustCompile it panics when the contract cannot drive an
 // endpoint (no reference section, a missing template or error answer, an
 // unknown signature dialect): that is a defect of schemas/, found by the
-// package's tests.
+// package's tests. It panics too on a fault that does not apply to the
+// contract: callers check names with ParseFault.
 func New(c *contract.Contract, o Options) *Server {
 	if err := usable(c); err != nil {
 		panic(fmt.Sprintf("refserver: contract %s: %v", c.Profile.Vendor, err))
+	}
+	faults, err := newFaultSet(c, o.Faults)
+	if err != nil {
+		panic(fmt.Sprintf("refserver: %v", err))
 	}
 	ref := c.Profile.Reference
 	keys := make(map[string]string, len(o.Keys)) // the caller's map may change later
@@ -94,6 +103,7 @@ func New(c *contract.Contract, o Options) *Server {
 		store:    newStore(ref.MaxBuckets),
 		tokens:   newTokens(),
 		ids:      newIDSource(),
+		faults:   faults,
 	}
 	if s.region == "" {
 		s.region = ref.Region

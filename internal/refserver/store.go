@@ -97,6 +97,14 @@ func (s *store) setTags(name string, tags map[string]string) error {
 	return nil
 }
 
+// has reports whether a bucket of that name exists.
+func (s *store) has(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.byName[name]
+	return ok
+}
+
 // snapshot returns every bucket in name order.
 func (s *store) snapshot() []Bucket {
 	s.mu.Lock()
@@ -144,6 +152,8 @@ type selection struct {
 	tagValue *string  // nil: any value of tagKey
 	created  *timeBound
 	count    bool // count what the request selects over all pages
+	// inclusive makes after an inclusive start (fault NextPageRepeats).
+	inclusive bool
 }
 
 // timeBound is a creation-time filter: created op at.
@@ -205,7 +215,11 @@ func (s *store) list(sel selection) page {
 	}
 	start := lo
 	if sel.after != "" {
-		start = max(start, upperBound(names, sel.after))
+		from := upperBound(names, sel.after)
+		if sel.inclusive {
+			from, _ = slices.BinarySearchFunc(names, sel.after, byName)
+		}
+		start = max(start, from)
 	}
 	skip := sel.offset
 	if !scan {

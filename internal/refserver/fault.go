@@ -1,0 +1,525 @@
+package refserver
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/getservice-conformance/gsc/internal/contract"
+	"github.com/getservice-conformance/gsc/internal/signature"
+	"github.com/getservice-conformance/gsc/internal/signer"
+)
+
+// Fault is one named way the endpoint deviates from its contract. Faults
+// exist to test the suite: with a fault in force, the specs meant to catch
+// it must fail, and only those. Each fault deviates in one way only, and
+// a fault applies to a contract only where the contract has the feature it
+// breaks (Faults).
+type Fault string
+
+// The faults, in documentation order.
+const (
+	AnonymousAccepted  Fault = "anonymous-accepted"
+	SignatureUnchecked Fault = "signature-unchecked"
+	ClockSkewUnchecked Fault = "clock-skew-unchecked"
+
+	AnonymousWrongStatus    Fault = "anonymous-wrong-status"
+	AnonymousWrongCode      Fault = "anonymous-wrong-code"
+	BadSignatureWrongStatus Fault = "bad-signature-wrong-status"
+	BadSignatureWrongCode   Fault = "bad-signature-wrong-code"
+	UnknownKeyWrongStatus   Fault = "unknown-key-wrong-status"
+	UnknownKeyWrongCode     Fault = "unknown-key-wrong-code"
+	ClockSkewWrongStatus    Fault = "clock-skew-wrong-status"
+	ClockSkewWrongCode      Fault = "clock-skew-wrong-code"
+
+	MissingRequestID Fault = "missing-request-id"
+	WrongContentType Fault = "wrong-content-type"
+	ErrorBodyHTML    Fault = "error-body-html"
+	ErrorBodyEmpty   Fault = "error-body-empty"
+
+	BareEndTag       Fault = "bare-end-tag"
+	MismatchedTags   Fault = "mismatched-tags"
+	InvalidJSON      Fault = "invalid-json"
+	TextAfterRoot    Fault = "text-after-root"
+	WrongNamespace   Fault = "wrong-namespace"
+	MissingNamespace Fault = "missing-namespace"
+	DateNotISO8601   Fault = "date-not-iso8601"
+	CountDisagrees   Fault = "count-disagrees"
+
+	PageSizeIgnored         Fault = "page-size-ignored"
+	PageSizeUnvalidated     Fault = "page-size-unvalidated"
+	TruncatedWithoutNext    Fault = "truncated-without-next"
+	PartialPageSaysComplete Fault = "partial-page-says-complete"
+	NextPageRepeats         Fault = "next-page-repeats"
+	NextPageSkips           Fault = "next-page-skips"
+	Unsorted                Fault = "unsorted"
+	UnknownMarkerRestarts   Fault = "unknown-marker-restarts"
+	ForgedTokenAccepted     Fault = "forged-token-accepted"
+
+	PrefixIgnored     Fault = "prefix-ignored"
+	RegionIgnored     Fault = "region-ignored"
+	LocationIgnored   Fault = "location-ignored"
+	CreateTimeIgnored Fault = "create-time-ignored"
+	TagsIgnored       Fault = "tags-ignored"
+)
+
+// answerFaults are each auth failure's wrong-status and wrong-code faults.
+var answerFaults = map[signer.Failure][2]Fault{
+	signer.Anonymous:    {AnonymousWrongStatus, AnonymousWrongCode},
+	signer.BadSignature: {BadSignatureWrongStatus, BadSignatureWrongCode},
+	signer.UnknownKey:   {UnknownKeyWrongStatus, UnknownKeyWrongCode},
+	signer.ClockSkew:    {ClockSkewWrongStatus, ClockSkewWrongCode},
+}
+
+// faultInfo documents a fault and says where it applies.
+type faultInfo struct {
+	doc string
+	// notFor says why the fault cannot apply to a contract: the contract
+	// lacks what the fault breaks. "" when it applies.
+	notFor func(c *contract.Contract) string
+}
+
+// faultOrder lists every fault; faultInfos documents them.
+var faultOrder = []Fault{
+	AnonymousAccepted, SignatureUnchecked, ClockSkewUnchecked,
+	AnonymousWrongStatus, AnonymousWrongCode, BadSignatureWrongStatus, BadSignatureWrongCode,
+	UnknownKeyWrongStatus, UnknownKeyWrongCode, ClockSkewWrongStatus, ClockSkewWrongCode,
+	MissingRequestID, WrongContentType, ErrorBodyHTML, ErrorBodyEmpty,
+	BareEndTag, MismatchedTags, InvalidJSON, TextAfterRoot, WrongNamespace, MissingNamespace,
+	DateNotISO8601, CountDisagrees,
+	PageSizeIgnored, PageSizeUnvalidated, TruncatedWithoutNext, PartialPageSaysComplete,
+	NextPageRepeats, NextPageSkips, Unsorted, UnknownMarkerRestarts, ForgedTokenAccepted,
+	PrefixIgnored, RegionIgnored, LocationIgnored, CreateTimeIgnored, TagsIgnored,
+}
+
+var faultInfos = map[Fault]faultInfo{
+	AnonymousAccepted:  {"a request without credentials is served as a signed one", always},
+	SignatureUnchecked: {"a request whose signature does not match is served (the key and the clock are still checked)", always},
+	ClockSkewUnchecked: {"a request signed outside the allowed clock skew or signature window is served", func(c *contract.Contract) string {
+		if a := c.Profile.Auth; a.MaxSkewSeconds == 0 && a.SignTime == signature.FromDate {
+			return "the contract allows any clock skew"
+		}
+		return ""
+	}},
+
+	AnonymousWrongStatus:    wrongStatusInfo(signer.Anonymous),
+	AnonymousWrongCode:      wrongCodeInfo(signer.Anonymous),
+	BadSignatureWrongStatus: wrongStatusInfo(signer.BadSignature),
+	BadSignatureWrongCode:   wrongCodeInfo(signer.BadSignature),
+	UnknownKeyWrongStatus:   wrongStatusInfo(signer.UnknownKey),
+	UnknownKeyWrongCode:     wrongCodeInfo(signer.UnknownKey),
+	ClockSkewWrongStatus:    wrongStatusInfo(signer.ClockSkew),
+	ClockSkewWrongCode:      wrongCodeInfo(signer.ClockSkew),
+
+	MissingRequestID: {"no response carries the request-id header", func(c *contract.Contract) string {
+		return unless(c.Profile.RequestIDHeader != "", "the contract names no request-id header")
+	}},
+	WrongContentType: {"every body is sent as " + wrongContentType, always},
+	ErrorBodyHTML:    {"error bodies are an HTML page (the status, code and Content-Type stay as the contract says)", always},
+	ErrorBodyEmpty:   {"error bodies are empty (the status and headers stay as the contract says)", always},
+
+	BareEndTag:     {"a listing repeats its first end tag, leaving a bare end tag", xmlOnly},
+	MismatchedTags: {"a listing closes its first leaf element with a misspelt end tag", xmlOnly},
+	InvalidJSON: {"a listing has a trailing comma before its last '}'", func(c *contract.Contract) string {
+		return unless(c.Profile.Body == "json", "the contract's bodies are XML")
+	}},
+	TextAfterRoot:    {"a listing has text after its root element or value", always},
+	WrongNamespace:   {"a listing's root element declares another default namespace", namespaced},
+	MissingNamespace: {"a listing's root element declares no namespace", namespaced},
+	DateNotISO8601: {"listed creation dates are HTTP-dates (Mon, 02 Jan 2006 15:04:05 GMT), not ISO 8601", func(c *contract.Contract) string {
+		return unless(c.Profile.Listing.Created != "", "the contract lists no creation date")
+	}},
+	CountDisagrees: {"the count field is one less than the buckets the page lists", func(c *contract.Contract) string {
+		return unless(c.Profile.Listing.Count != "", "the contract's listing has no count field")
+	}},
+
+	PageSizeIgnored:     {"a valid page size is not applied: pages have the default size", paged},
+	PageSizeUnvalidated: {"an invalid page size (0, not a number, above the maximum) is served with the default size instead of refused", paged},
+	TruncatedWithoutNext: {"a truncated page names no next marker or continuation token", func(c *contract.Contract) string {
+		return orElse(paged(c), unless(c.Profile.Params.Marker != "" || c.Profile.Params.Token != "", "the contract's pages lead on by offset, with no next marker or token"))
+	}},
+	PartialPageSaysComplete: {"a truncated page says it is complete (truncation flag false)", func(c *contract.Contract) string {
+		return orElse(paged(c), unless(c.Profile.Listing.Truncated != "", "the contract's listing has no truncation flag"))
+	}},
+	NextPageRepeats: {"a page asked for with a marker, token or offset starts with the previous page's last bucket", continued},
+	NextPageSkips:   {"a page asked for with a marker, token or offset leaves out its first bucket", continued},
+	Unsorted: {"every page lists its buckets in reverse byte order", func(c *contract.Contract) string {
+		return unless(c.Profile.Ordered, "the contract does not promise an order")
+	}},
+	UnknownMarkerRestarts: {"a marker that names no bucket starts the listing from the beginning", func(c *contract.Contract) string {
+		return unless(c.Profile.Params.Marker != "", "the contract has no marker")
+	}},
+	ForgedTokenAccepted: {"a continuation token the endpoint did not issue is ignored instead of refused", func(c *contract.Contract) string {
+		return unless(c.Profile.Params.Token != "", "the contract has no continuation token")
+	}},
+
+	PrefixIgnored:     filterInfo("prefix", "the prefix parameter"),
+	RegionIgnored:     filterInfo("region", "the region parameter and a regional host"),
+	LocationIgnored:   filterInfo("location", "the Location header"),
+	CreateTimeIgnored: filterInfo("create-time", "the creation-time filter"),
+	TagsIgnored:       filterInfo("tags", "the tag filter"),
+}
+
+// wrongContentType is the media type WrongContentType sends: no
+// contract's.
+const wrongContentType = "text/plain; charset=utf-8"
+
+// htmlError is the page ErrorBodyHTML sends, as a gateway in front of a
+// store might: HTML, not well-formed XML (<hr> is never closed).
+const htmlError = "<html>\r\n<head><title>%[1]d %[2]s</title></head>\r\n<body>\r\n<center><h1>%[1]d %[2]s</h1></center>\r\n<hr><center>gateway</center>\r\n</body>\r\n</html>\r\n"
+
+func always(*contract.Contract) string { return "" }
+
+func unless(ok bool, why string) string {
+	if ok {
+		return ""
+	}
+	return why
+}
+
+// orElse returns the first reason that is not "".
+func orElse(why ...string) string {
+	for _, w := range why {
+		if w != "" {
+			return w
+		}
+	}
+	return ""
+}
+
+func xmlOnly(c *contract.Contract) string {
+	return unless(c.Profile.Body == "xml", "the contract's bodies are JSON")
+}
+
+// paged: the contract documents pagination with a page-size parameter.
+func paged(c *contract.Contract) string {
+	p := c.Profile
+	return unless(p.Params.PageSize.Name != "" && slices.Contains(p.Capabilities, "pagination"), "the contract documents no page size")
+}
+
+// continued: pages lead on by a marker, token or offset.
+func continued(c *contract.Contract) string {
+	p := c.Profile.Params
+	return orElse(paged(c), unless(p.Marker != "" || p.Token != "" || p.Offset != "", "the contract has no marker, token or offset"))
+}
+
+// namespaced: the listing's root element declares a default namespace.
+func namespaced(c *contract.Contract) string {
+	why := "the contract's listing has no namespace"
+	if c.Profile.Body != "xml" {
+		return why
+	}
+	t := c.Templates.Lookup("listing.tmpl")
+	if t == nil {
+		return why
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, &listingBody{}); err != nil {
+		return why
+	}
+	_, _, ok := rootNamespace(b.Bytes())
+	return unless(ok, why)
+}
+
+func wrongStatusInfo(f signer.Failure) faultInfo {
+	return faultInfo{
+		doc: fmt.Sprintf("a rejection for %s has a status the contract does not allow (another 4xx, or 500 where any 4xx is allowed)", failureText[f]),
+		notFor: func(c *contract.Contract) string {
+			return unless(c.Profile.Auth.Rejections != nil, "the contract lists no rejections")
+		},
+	}
+}
+
+func wrongCodeInfo(f signer.Failure) faultInfo {
+	return faultInfo{
+		doc: fmt.Sprintf("a rejection for %s has the error code of another auth failure", failureText[f]),
+		notFor: func(c *contract.Contract) string {
+			if len(c.Profile.Auth.Rejections[string(f)].Codes) == 0 {
+				return fmt.Sprintf("the contract allows any error code for %s", failureText[f])
+			}
+			return unless(wrongCode(&c.Profile, f) != "", "no other auth failure has a code to confuse it with")
+		},
+	}
+}
+
+var failureText = map[signer.Failure]string{
+	signer.Anonymous:    "an anonymous request",
+	signer.BadSignature: "a bad signature",
+	signer.UnknownKey:   "an unknown access key",
+	signer.ClockSkew:    "a skewed clock",
+}
+
+func filterInfo(capability, what string) faultInfo {
+	return faultInfo{
+		doc: what + " no longer filters (it is still read and echoed)",
+		notFor: func(c *contract.Contract) string {
+			return unless(slices.Contains(c.Profile.Capabilities, capability), "the contract documents no "+capability+" filter")
+		},
+	}
+}
+
+// AllFaults returns every fault in documentation order.
+func AllFaults() []Fault { return slices.Clone(faultOrder) }
+
+// Doc says in one line how the endpoint deviates with f in force.
+func (f Fault) Doc() string { return faultInfos[f].doc }
+
+// Faults returns the faults that apply to a contract, in documentation
+// order.
+func Faults(c *contract.Contract) []Fault {
+	var out []Fault
+	for _, f := range faultOrder {
+		if faultInfos[f].notFor(c) == "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ParseFault returns the fault named name if it applies to c, and else an
+// error saying why not.
+func ParseFault(c *contract.Contract, name string) (Fault, error) {
+	f := Fault(name)
+	info, ok := faultInfos[f]
+	if !ok {
+		return "", fmt.Errorf("unknown fault %q", name)
+	}
+	if why := info.notFor(c); why != "" {
+		return "", fmt.Errorf("fault %s does not apply to %s: %s", name, c.Profile.Vendor, why)
+	}
+	return f, nil
+}
+
+// faultSet is the faults in force on a server.
+type faultSet map[Fault]bool
+
+func newFaultSet(c *contract.Contract, faults []Fault) (faultSet, error) {
+	set := faultSet{}
+	for _, f := range faults {
+		if _, err := ParseFault(c, string(f)); err != nil {
+			return nil, err
+		}
+		set[f] = true
+	}
+	return set, nil
+}
+
+// accepts reports whether a fault lets a request through despite the auth
+// failure that rejects it.
+func (fs faultSet) accepts(f signer.Failure) bool {
+	switch f {
+	case signer.Anonymous:
+		return fs[AnonymousAccepted]
+	case signer.BadSignature:
+		return fs[SignatureUnchecked]
+	case signer.ClockSkew:
+		return fs[ClockSkewUnchecked]
+	}
+	return false
+}
+
+// answer turns an auth failure's status and code into the wrong ones its
+// faults ask for.
+func (fs faultSet) answer(p *contract.Profile, f signer.Failure, status int, code string) (int, string) {
+	wrong := answerFaults[f]
+	if fs[wrong[0]] {
+		status = wrongStatus(p.Auth.Rejections[string(f)])
+	}
+	if fs[wrong[1]] {
+		code = wrongCode(p, f)
+	}
+	return status, code
+}
+
+// wrongStatus is a status a rejection does not allow: another of the
+// usual auth statuses, or 500 where any 4xx is allowed.
+func wrongStatus(r contract.Rejection) int {
+	if len(r.Status) == 0 {
+		return http.StatusInternalServerError
+	}
+	for _, s := range []int{http.StatusForbidden, http.StatusUnauthorized, http.StatusBadRequest} {
+		if !slices.Contains(r.Status, s) {
+			return s
+		}
+	}
+	return http.StatusInternalServerError
+}
+
+// wrongCode is the code of another auth failure that f's rejection does
+// not allow: the mix-up a server makes. "" when there is none.
+func wrongCode(p *contract.Profile, f signer.Failure) string {
+	allowed := p.Auth.Rejections[string(f)].Codes
+	for _, other := range authFailures {
+		if other == f {
+			continue
+		}
+		if _, code := rejection(p, other); code != "" && !slices.Contains(allowed, code) {
+			return code
+		}
+	}
+	return ""
+}
+
+// contentType is the Content-Type of a body.
+func (s *Server) contentType() string {
+	if s.faults[WrongContentType] {
+		return wrongContentType
+	}
+	return s.prof.ContentTypes[0]
+}
+
+// corrupt returns a rendered body as the faults in force change it: a
+// listing's syntax or namespace, an error body's content. It never
+// changes buf in place (buf is pooled).
+func (s *Server) corrupt(listing bool, status int, buf []byte) []byte {
+	fs := s.faults
+	if len(fs) == 0 {
+		return buf
+	}
+	if !listing {
+		switch {
+		case fs[ErrorBodyEmpty]:
+			return nil
+		case fs[ErrorBodyHTML]:
+			return fmt.Appendf(nil, htmlError, status, http.StatusText(status))
+		}
+		return buf
+	}
+	body := buf
+	if fs[WrongNamespace] || fs[MissingNamespace] {
+		if from, to, ok := rootNamespace(body); ok {
+			repl := ""
+			if fs[WrongNamespace] {
+				repl = ` xmlns="` + otherNamespace + `"`
+			}
+			body = slices.Concat(body[:from], []byte(repl), body[to:])
+		}
+	}
+	if fs[BareEndTag] {
+		if from, to, ok := firstEndTag(body); ok {
+			body = slices.Concat(body[:to], body[from:to], body[to:])
+		}
+	}
+	if fs[MismatchedTags] {
+		if from, to, ok := firstEndTag(body); ok {
+			name := body[from+2 : to-1]
+			misspelt := name[:len(name)-1] // a dropped letter: <NextMarker>...</NextMarke>
+			if len(name) == 1 {
+				misspelt = append(slices.Clone(name), 'x')
+			}
+			body = slices.Concat(body[:from+2], misspelt, body[to-1:])
+		}
+	}
+	if fs[InvalidJSON] {
+		if i := bytes.LastIndexByte(body, '}'); i >= 0 {
+			body = slices.Concat(body[:i], []byte(","), body[i:])
+		}
+	}
+	if fs[TextAfterRoot] {
+		body = slices.Concat(body, []byte("\ntext after the root\n"))
+	}
+	return body
+}
+
+// otherNamespace is the namespace WrongNamespace declares.
+const otherNamespace = "http://doc.example.invalid/wrong-namespace/"
+
+// rootNamespace finds the default namespace declaration ( xmlns="...",
+// with its leading space) in the start tag of a body's root element.
+func rootNamespace(body []byte) (from, to int, ok bool) {
+	start, end, ok := rootStartTag(body)
+	if !ok {
+		return 0, 0, false
+	}
+	tag := string(body[start:end])
+	for _, q := range []string{`"`, `'`} {
+		if i := strings.Index(tag, " xmlns="+q); i >= 0 {
+			valueAt := i + len(" xmlns=") + 1
+			if j := strings.Index(tag[valueAt:], q); j >= 0 {
+				return start + i, start + valueAt + j + 1, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// rootStartTag returns the byte range of the root element's start tag:
+// the first tag that is not a declaration, comment or instruction.
+func rootStartTag(body []byte) (from, to int, ok bool) {
+	for i := 0; i < len(body); i++ {
+		if body[i] != '<' || i+1 == len(body) || body[i+1] == '?' || body[i+1] == '!' {
+			continue
+		}
+		j := bytes.IndexByte(body[i:], '>')
+		if j < 0 {
+			return 0, 0, false
+		}
+		return i, i + j + 1, true
+	}
+	return 0, 0, false
+}
+
+// firstEndTag returns the byte range of a body's first end tag, </name>.
+func firstEndTag(body []byte) (from, to int, ok bool) {
+	i := bytes.Index(body, []byte("</"))
+	if i < 0 {
+		return 0, 0, false
+	}
+	j := bytes.IndexByte(body[i:], '>')
+	if j < 3 {
+		return 0, 0, false
+	}
+	return i, i + j + 1, true
+}
+
+// pageFaults change a page after the store has chosen it.
+func (s *Server) pageFaults(pg *page, body *listingBody) {
+	fs := s.faults
+	if fs[Unsorted] {
+		slices.Reverse(body.Buckets)
+	}
+	if fs[CountDisagrees] {
+		body.Count = len(body.Buckets) - 1
+	}
+	if pg.truncated {
+		if fs[TruncatedWithoutNext] {
+			body.NextMarker, body.ContinuationToken = "", ""
+		}
+		if fs[PartialPageSaysComplete] {
+			body.IsTruncated = false
+		}
+	}
+}
+
+// dateLayout is the layout listed dates are written in.
+func (s *Server) dateLayout() string {
+	if s.faults[DateNotISO8601] {
+		return http.TimeFormat
+	}
+	return s.ref.DateLayout
+}
+
+// continuationFaults move the start of a page asked for with a marker,
+// token or offset: one bucket on (NextPageSkips), or one back with one
+// more on the page, so the previous page's last bucket comes again
+// (NextPageRepeats).
+func (s *Server) continuationFaults(sel *selection) {
+	if sel.after == "" && sel.offset == 0 {
+		return
+	}
+	if s.faults[NextPageSkips] {
+		sel.offset++
+	}
+	if s.faults[NextPageRepeats] {
+		if sel.offset > 0 {
+			sel.offset--
+		} else {
+			sel.inclusive = true
+		}
+		if sel.limit > 0 {
+			sel.limit++
+		}
+	}
+}
