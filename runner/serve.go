@@ -24,6 +24,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(io.Discard)
 	vendor := fs.String("vendor", "", "the vendor whose contract the endpoint speaks: "+strings.Join(contract.Vendors(schemas.FS), ", "))
 	addr := fs.String("addr", "127.0.0.1:0", "the loopback address to listen on")
+	var faultNames names
+	fs.Var(&faultNames, "fault", "make the endpoint deviate from its contract in this named way (repeatable; \"help\" lists the vendor's faults)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("serve: %v", err)
 	}
@@ -41,6 +43,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	faults, err := parseFaults(c, faultNames)
+	if err != nil {
+		return err
+	}
 	creds, err := credentials(*vendor, "")
 	if err != nil {
 		creds = signer.Credentials{AccessKey: suite.ExampleAccessKey, SecretKey: suite.ExampleSecretKey}
@@ -50,10 +56,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           refserver.New(c, refserver.Options{Keys: map[string]string{creds.AccessKey: creds.SecretKey}}),
+		Handler:           refserver.New(c, refserver.Options{Keys: map[string]string{creds.AccessKey: creds.SecretKey}, Faults: faults}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	fmt.Fprintf(stdout, "%s reference endpoint on http://%s (access key %s; secret from the environment or the example key)\n", c.Profile.Name, ln.Addr(), creds.AccessKey)
+	if len(faults) > 0 {
+		fmt.Fprintf(stdout, "faults in force, the endpoint breaks its contract on purpose: %s\n", strings.Join(faultNames, ", "))
+	}
 	ctx, stop := interruptible()
 	defer stop()
 	go func() {
@@ -66,4 +75,37 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// names collects a repeatable flag's values.
+type names []string
+
+func (n *names) String() string     { return strings.Join(*n, ",") }
+func (n *names) Set(v string) error { *n = append(*n, v); return nil }
+
+// parseFaults reads --fault values: each must name a fault that applies
+// to the vendor; "help" or an unknown name lists the ones that do.
+func parseFaults(c *contract.Contract, given []string) ([]refserver.Fault, error) {
+	var faults []refserver.Fault
+	for _, name := range given {
+		if name == "help" || !slices.Contains(refserver.AllFaults(), refserver.Fault(name)) {
+			var valid []string
+			for _, f := range refserver.Faults(c) {
+				valid = append(valid, string(f))
+			}
+			why := fmt.Sprintf("unknown fault %q", name)
+			if name == "help" {
+				why = "--fault help"
+			}
+			return nil, usagef("serve: %s; the faults of %s are: %s", why, c.Profile.Vendor, strings.Join(valid, ", "))
+		}
+		f, err := refserver.ParseFault(c, name)
+		if err != nil {
+			return nil, usagef("serve: --fault: %v", err)
+		}
+		if !slices.Contains(faults, f) {
+			faults = append(faults, f)
+		}
+	}
+	return faults, nil
 }
