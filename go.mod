@@ -13,6 +13,7 @@ require (
 	github.com/onsi/gomega v1.44.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/tencentyun/cos-go-sdk-v5 v0.7.70
+	github.com/yuin/goldmark v1.8.7
 	github.com/yunify/qingstor-sdk-go/v3 v3.2.0
 	golang.org/x/text v0.43.0
 )

@@ -1,5 +1,6 @@
 // Package report writes findings for people (text) and for machines
-// (JSON lines).
+// (JSON lines), and a run's outcome as a Markdown job summary and a
+// self-contained HTML compatibility matrix.
 package report
 
 import (
