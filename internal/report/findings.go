@@ -1,5 +1,5 @@
 // Package report writes findings for people (text) and for machines
-// (JSON lines).
+// (JSON lines, SARIF 2.1.0 for code-scanning views).
 package report
 
 import (
