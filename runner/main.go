@@ -1,7 +1,7 @@
 // Command runner checks GET Service (ListBuckets) exchanges against the
 // vendors' contracts.
 //
-//	runner check [--vendor V] [--format text|json] [--baseline FILE] FILE|DIR...
+//	runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] FILE|DIR...
 //	runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
 //
 // Exit codes: 0 clean (or within the baseline), 1 findings at error
@@ -37,7 +37,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 var errFindings = errors.New("findings outside the baseline")
 
 const usage = `usage:
-  runner check [--vendor V] [--format text|json] [--baseline FILE] FILE|DIR...
+  runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] FILE|DIR...
   runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
 Run "runner COMMAND -h" for a command's flags.`
 
