@@ -175,7 +175,7 @@ func TestRunFindingsReplayOffline(t *testing.T) {
 	}
 	e := newEndpoint(t, "s3", noRequestID)
 	record := filepath.Join(t.TempDir(), "recorded")
-	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--record", record, "--junit", filepath.Join(t.TempDir(), "j.xml"), "--label-filter", "schema")
+	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--record", record, "--junit", filepath.Join(t.TempDir(), "j.xml"), "--label-filter", "headers")
 	out, _ := cmd.CombinedOutput()
 	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), "header.request-id") {
 		t.Fatalf("run: exit %d, want 1 with header.request-id findings\n%s", code, out)
@@ -316,7 +316,7 @@ func TestRunWithProfile(t *testing.T) {
 	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--profile", profile,
 		"--label-filter", "pagination", "--junit", filepath.Join(t.TempDir(), "j.xml"))
 	out, _ := cmd.CombinedOutput()
-	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), "max-buckets=4 answered 200") {
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), `saw 200 "" (max-buckets=4)`) {
 		t.Errorf("exit %d, want 1 with max-buckets=4 refused by the profile\n%s", code, out)
 	}
 }
