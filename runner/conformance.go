@@ -4,8 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/getservice-conformance/gsc/fixtures"
@@ -38,6 +41,7 @@ func runConformance(args []string, stderr io.Writer) error {
 	var files reportFiles
 	files.register(fs)
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
+	verbose := fs.Bool("v", false, "print every spec, and every live exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {
 		return usagef("conformance: %v", err)
 	}
@@ -79,9 +83,9 @@ func runConformance(args []string, stderr io.Writer) error {
 	ledger := &live.Ledger{}
 	ctx, cancel := interruptible()
 	defer cancel()
-	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx}
+	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx, Trace: trace(*verbose, stderr)}
 
-	run, err := runSpecs("GET Service conformance", files, *labels, stderr)
+	run, err := runSpecs("GET Service conformance", files, *labels, *verbose, stderr)
 	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -93,10 +97,16 @@ func runConformance(args []string, stderr io.Writer) error {
 
 // runSpecs runs the Ginkgo specs once (Ginkgo allows one run per process)
 // with a label filter, and writes the reports.
-func runSpecs(description string, files reportFiles, labels string, stderr io.Writer) (run *outcome.Run, err error) {
-	// Ginkgo reads its configuration from the standard flag set.
+func runSpecs(description string, files reportFiles, labels string, verbose bool, stderr io.Writer) (run *outcome.Run, err error) {
+	progress = &console{w: stderr, tty: isTerminal(stderr)}
+	defer func() { progress = nil }()
+	// Ginkgo reads its configuration from the standard flag set. Its own
+	// report (stdout) tells the failures in full; ours (stderr) sums up.
 	for name, value := range map[string]string{
 		"ginkgo.label-filter": labels,
+		"ginkgo.no-color":     strconv.FormatBool(!isTerminal(os.Stdout)),
+		"ginkgo.succinct":     strconv.FormatBool(!verbose),
+		"ginkgo.v":            strconv.FormatBool(verbose),
 	} {
 		if err := flag.CommandLine.Set(name, value); err != nil {
 			return nil, err
@@ -105,12 +115,18 @@ func runSpecs(description string, files reportFiles, labels string, stderr io.Wr
 	if err := flag.CommandLine.Parse(nil); err != nil {
 		return nil, err
 	}
+	if !verbose {
+		// Ginkgo's own console report would repeat ours (progress and
+		// summary on stderr, details in the report files); -v shows it.
+		formatter.ColorableStdOut = io.Discard
+	}
 	t := &failRecorder{}
 	ginkgo.RunSpecs(t, description)
 	run = lastRun
 	if run == nil { // the suite never got to its report: say so, do not pretend
 		return nil, fmt.Errorf("the specs ended without a report")
 	}
+	progress.summary(run, files.junit)
 	if err := files.write(run, stderr); err != nil {
 		return run, fmt.Errorf("writing reports: %w", err)
 	}

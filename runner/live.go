@@ -215,6 +215,7 @@ func runLive(args []string, stderr io.Writer) error {
 	var files reportFiles
 	files.register(fs)
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
+	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {
 		return usagef("run: %v", err)
 	}
@@ -238,11 +239,11 @@ func runLive(args []string, stderr io.Writer) error {
 	ledger := &live.Ledger{}
 	suite.LiveRun = suite.LiveConfig{
 		Targets: map[string]*live.Target{lf.vendor: t}, RunID: newRunID(), ReadOnly: *readOnly,
-		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx,
+		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx, Trace: trace(*verbose, stderr),
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
 	fmt.Fprintf(stderr, "run %s: %s at %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted())
-	run, err := runSpecs("GET Service live run", files, *labels, stderr)
+	run, err := runSpecs("GET Service live run", files, *labels, *verbose, stderr)
 	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -250,6 +251,14 @@ func runLive(args []string, stderr io.Writer) error {
 		err = errFindings
 	}
 	return err
+}
+
+// trace is where -v prints exchanges.
+func trace(verbose bool, w io.Writer) io.Writer {
+	if verbose {
+		return w
+	}
+	return nil
 }
 
 // cleanup deletes what the run created, with a fresh context: the run's

@@ -3,6 +3,7 @@ package suite
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,9 @@ type LiveConfig struct {
 	// Record, when set, receives every exchange of a spec as a recording.
 	Record  func(name string, recording []byte) error
 	Context context.Context
+	// Trace, when set, receives every exchange as the specs judge it,
+	// redacted like a recording (runner -v).
+	Trace io.Writer
 }
 
 // LiveRun is the configuration the live specs read when the tree is built.
@@ -137,6 +141,9 @@ func (l *liveSpecs) judge(name string, exs []*live.Exchange) []finding.Finding {
 		}
 		if ex.Truncated {
 			Fail(fmt.Sprintf("%s: exchange %d: the response is larger than the %d bytes a run reads", name, i+1, len(ex.Body)))
+		}
+		if LiveRun.Trace != nil {
+			fmt.Fprintf(LiveRun.Trace, "--- %s: exchange %d\n%s\n%s\n", name, i+1, ex.Request, ex.Response)
 		}
 		parts = append(parts,
 			exchange.Part{Name: fmt.Sprintf("%d/request", i+1), Data: ex.Request},

@@ -23,6 +23,11 @@ func Outcomes(r types.Report) *outcome.Run {
 		}
 		run.Results = append(run.Results, result(s))
 	}
+	// Ginkgo shuffles top-level containers; reports list targets in name
+	// order (live targets before recordings), specs as declared.
+	slices.SortStableFunc(run.Results, func(a, b outcome.Result) int {
+		return strings.Compare(a.Target, b.Target)
+	})
 	return run
 }
 
@@ -67,6 +72,9 @@ func result(s types.SpecReport) outcome.Result {
 		if len(res.Deviations) > 0 {
 			d := res.Deviations[0]
 			res.Summary = "expected " + outcome.FirstLine(d.Expected) + "; saw " + outcome.FirstLine(d.Seen)
+			if d.Where != "" {
+				res.Summary += " (" + d.Where + ")"
+			}
 		}
 	}
 	return res
