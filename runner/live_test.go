@@ -106,10 +106,15 @@ func TestRunRecordsAndRedacts(t *testing.T) {
 	e := newEndpoint(t, "s3", nil)
 	dir := t.TempDir()
 	record, junit := filepath.Join(dir, "recorded"), filepath.Join(dir, "junit.xml")
-	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--record", record, "--junit", junit)
+	cmd := runnerCmd(t, "run", "-v", "--vendor", "s3", "--endpoint", e.url, "--record", record, "--junit", junit,
+		"--results", filepath.Join(dir, "results.json"))
 	out, _ := cmd.CombinedOutput()
 	if code := cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("run: exit %d\n%s", code, out)
+	}
+	// -v prints every exchange, masked like the recordings.
+	if !bytes.Contains(out, []byte("--- list: exchange 1\nGET / HTTP/1.1")) || !bytes.Contains(out, []byte("Signature="+redact.Mask)) {
+		t.Errorf("-v printed no exchange, or none with a masked signature:\n%.3000s", out)
 	}
 	if left := e.Buckets(); len(left) != 0 {
 		t.Errorf("the run left %d bucket(s) behind: %v", len(left), left)
