@@ -182,3 +182,21 @@ func TestConformance(t *testing.T) {
 		}
 	}
 }
+
+// go install puts the command where GOBIN says, named runner, and it
+// says what it was built from.
+func TestGoInstall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the runner")
+	}
+	gobin := t.TempDir()
+	install := exec.Command("go", "install", ".")
+	install.Env = append(os.Environ(), "GOBIN="+gobin)
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("go install: %v\n%s", err, out)
+	}
+	out, err := exec.Command(filepath.Join(gobin, "runner"), "version").CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "runner ") || !strings.Contains(string(out), "github.com/getservice-conformance/gsc") {
+		t.Errorf("runner version: %v\n%s", err, out)
+	}
+}
