@@ -170,6 +170,18 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	}
 }
 
+// A run without findings is a valid log with an empty results array (the
+// analysis ran and found nothing), not a missing or null one.
+func TestSARIFNoFindings(t *testing.T) {
+	out, log := writeSARIF(t, baseline.Result{}, report.SARIFOptions{})
+	if err := validate(sarifSchema(t), out); err != nil {
+		t.Fatalf("not valid SARIF: %v", err)
+	}
+	if !bytes.Contains(out, []byte(`"results": []`)) || len(log.Runs[0].Results) != 0 {
+		t.Errorf("want an empty results array:\n%s", out)
+	}
+}
+
 // The schema check can fire: each of these breaks the log in a way the
 // SARIF schema forbids.
 func TestSARIFSchemaRejectsBrokenLogs(t *testing.T) {
