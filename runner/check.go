@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -17,15 +16,9 @@ import (
 	"github.com/getservice-conformance/gsc/schemas"
 )
 
-// runCheck is `runner check`. main hands it no stderr (yet), so it writes
-// baseline warnings to the process's own.
-func runCheck(args []string, stdout io.Writer) error {
-	return check(args, stdout, os.Stderr)
-}
-
-// check writes the report to stdout and what is wrong with the baseline
+// runCheck is `runner check`. It writes the report to stdout and what is wrong with the baseline
 // to stderr, so that a JSON or SARIF report stays one document.
-func check(args []string, stdout, stderr io.Writer) error {
+func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	vendor := fs.String("vendor", "", "check every recording against this vendor's contract (default: each recording's vendor line)")

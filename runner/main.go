@@ -57,7 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "check":
-		err = runCheck(args[1:], stdout)
+		err = runCheck(args[1:], stdout, stderr)
 	case "conformance":
 		err = runConformance(args[1:], stderr)
 	case "run":

@@ -119,7 +119,7 @@ func TestCheckBaselineProblems(t *testing.T) {
 				level, wantErr = "error: ", errFindings
 			}
 			var stdout, stderr bytes.Buffer
-			err := check(args, &stdout, &stderr)
+			err := runCheck(args, &stdout, &stderr)
 			if !errors.Is(err, wantErr) || (err == nil) != (wantErr == nil) {
 				t.Errorf("%s, strict %v: error %v, want %v", format, strict, err, wantErr)
 			}
