@@ -20,13 +20,13 @@ import (
 // to stderr, so that a JSON or SARIF report stays one document.
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(flagOutput)
 	vendor := fs.String("vendor", "", "check every recording against this vendor's contract (default: each recording's vendor line)")
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	baselineFile := fs.String("baseline", "", "file of accepted findings")
 	gf := addGateFlags(fs)
 	if err := fs.Parse(args); err != nil {
-		return usagef("check: %v", err)
+		return usagef("check: %w", err)
 	}
 	vendors := contract.Vendors(schemas.FS)
 	if *vendor != "" && !slices.Contains(vendors, *vendor) {

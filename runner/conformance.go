@@ -40,7 +40,7 @@ var defaultSets = []string{"docs", "valid"}
 
 func runConformance(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(flagOutput)
 	baselineFile := fs.String("baseline", "", "file of accepted findings and spec outcomes (without it, any error finding fails its spec)")
 	gf := addGateFlags(fs)
 	var files reportFiles
@@ -48,7 +48,7 @@ func runConformance(args []string, stderr io.Writer) error {
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
 	verbose := fs.Bool("v", false, "print every spec, and every live exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {
-		return usagef("conformance: %v", err)
+		return usagef("conformance: %w", err)
 	}
 	if _, err := types.ParseLabelFilter(*labels); err != nil {
 		return usagef("conformance: --label-filter: %v", err)

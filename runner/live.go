@@ -205,7 +205,7 @@ func recorder(dir string) (func(string, []byte) error, error) {
 
 func runLive(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(flagOutput)
 	var lf liveFlags
 	lf.register(fs)
 	readOnly := fs.Bool("read-only", false, "create nothing; check the listing that exists")
@@ -220,7 +220,7 @@ func runLive(args []string, stderr io.Writer) error {
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
 	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {
-		return usagef("run: %v", err)
+		return usagef("run: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return usagef("run: unexpected argument %q", fs.Arg(0))

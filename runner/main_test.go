@@ -42,6 +42,8 @@ func TestCheckExitCodes(t *testing.T) {
 		{"unknown command", []string{"chekc"}, 2, `unknown command "chekc"`},
 		{"unknown flag", []string{"check", "--colour", "../fixtures/valid"}, 2, "flag provided but not defined: -colour"},
 		{"no input", []string{"check"}, 2, "name at least one recording"},
+		{"a command's flags", []string{"run", "-h"}, 0, ""},
+		{"a command's flags, late", []string{"check", "--format", "json", "--help"}, 0, ""},
 		{"unknown vendor", []string{"check", "--vendor", "azure", "../fixtures/valid"}, 2, `unknown vendor "azure"`},
 		{"unknown format", []string{"check", "--format", "xml", "../fixtures/valid"}, 2, `unknown format "xml" (want text, json or sarif)`},
 		{"missing file", []string{"check", "no/such.txtar"}, 2, "no such file or directory"},
