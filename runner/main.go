@@ -17,8 +17,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"runtime/debug"
+	"slices"
 	"syscall"
 )
 
