@@ -156,7 +156,7 @@ func readFinding(t *testing.T, ctx context.Context, cell string) shown {
 func TestHTMLInBrowser(t *testing.T) {
 	start := time.Now()
 	ctx := browser(t)
-	page := writePage(t, sampleRun())
+	page := writePage(t, matrixRun())
 
 	// Every request the page makes, and every complaint the browser logs
 	// about it (a request the page's policy refused is logged, not sent).

@@ -15,7 +15,7 @@ import (
 // ignores both).
 func TestHTMLSelfContained(t *testing.T) {
 	var b bytes.Buffer
-	if err := HTML(&b, sampleRun()); err != nil {
+	if err := HTML(&b, matrixRun()); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()

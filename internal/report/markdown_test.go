@@ -23,7 +23,7 @@ func TestMarkdownGolden(t *testing.T) {
 		file string
 		run  *outcome.Run
 	}{
-		{"summary.md", sampleRun()},
+		{"summary.md", matrixRun()},
 		{"empty.md", &outcome.Run{Title: "nothing ran"}},
 	}
 	for _, tt := range tests {
@@ -84,7 +84,7 @@ func cells(html string) [][]string {
 // a later column), and its HTML and links stay text.
 func TestMarkdownHostileSummary(t *testing.T) {
 	var b bytes.Buffer
-	if err := Markdown(&b, sampleRun()); err != nil {
+	if err := Markdown(&b, matrixRun()); err != nil {
 		t.Fatal(err)
 	}
 	html := render(t, b.Bytes())
@@ -132,6 +132,7 @@ func TestInline(t *testing.T) {
 		{"plain text, 200 OK", "plain text, 200 OK"},
 		{"a|b", `a\|b`},
 		{"two\r\nlines\tand\u202eRLO", "two lines and RLO"},
+		{"200 \"\"\x00\x1b[31m red", `200 "" \[31m red`},
 		{"<b>&amp;</b>", `\<b\>\&amp;\</b\>`},
 		{`\|`, `\\\|`},
 		{"see https://x.example/ or WWW.x.example", `see https\://x.example/ or WWW\.x.example`},

@@ -10,10 +10,10 @@ import (
 // break, a line break, HTML, a link and Markdown emphasis.
 const hostile = "seen | <img src=http://203.0.113.7/x.png> <script>alert(1)</script>\n| injected | row | [link](https://203.0.113.7/) www.example.com **bold** `code`"
 
-// sampleRun is a run over three targets and five specs with every status,
+// matrixRun is a run over three targets and five specs with every status,
 // a spec that did not run on one target, and a failure whose summary is
 // hostile. The tests state their expectations about it by hand.
-func sampleRun() *outcome.Run {
+func matrixRun() *outcome.Run {
 	const walk = "pagination / walks every bucket once / page size 1"
 	curl := `curl -sS -H "Authorization: $GSC_AUTHORIZATION" 'http://127.0.0.1:9000/?max-buckets=1'`
 	exch := "GET /?max-buckets=1 HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250102/us-east-1/s3/aws4_request, Signature=****\r\n\r\n" +
