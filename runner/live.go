@@ -21,6 +21,7 @@ import (
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/live"
+	"github.com/getservice-conformance/gsc/internal/outcome"
 	"github.com/getservice-conformance/gsc/internal/signer"
 	"github.com/getservice-conformance/gsc/internal/suite"
 	"github.com/getservice-conformance/gsc/schemas"
@@ -210,8 +211,11 @@ func runLive(args []string, stderr io.Writer) error {
 	readOnly := fs.Bool("read-only", false, "create nothing; check the listing that exists")
 	buckets := fs.Int("buckets", 5, "buckets to create for pagination and filter specs")
 	record := fs.String("record", "", "write every exchange, redacted, as recordings into this directory")
-	junit := fs.String("junit", "reports/junit.xml", "where to write the JUnit report")
+	name := fs.String("name", "", "what the reports call the target, e.g. versitygw (default: the vendor)")
+	var files reportFiles
+	files.register(fs)
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
+	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {
 		return usagef("run: %v", err)
 	}
@@ -225,6 +229,7 @@ func runLive(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	t.Name = *name
 	rec, err := recorder(*record)
 	if err != nil {
 		return err
@@ -234,18 +239,26 @@ func runLive(args []string, stderr io.Writer) error {
 	ledger := &live.Ledger{}
 	suite.LiveRun = suite.LiveConfig{
 		Targets: map[string]*live.Target{lf.vendor: t}, RunID: newRunID(), ReadOnly: *readOnly,
-		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx,
+		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx, Trace: trace(*verbose, stderr),
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
 	fmt.Fprintf(stderr, "run %s: %s at %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted())
-	failed, err := runSpecs("GET Service live run", *junit, *labels, stderr)
+	run, err := runSpecs("GET Service live run", files, *labels, *verbose, stderr)
 	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
 		err = cerr
 	}
-	if err == nil && failed {
+	if err == nil && run.Counts()[outcome.Fail] > 0 {
 		err = errFindings
 	}
 	return err
+}
+
+// trace is where -v prints exchanges.
+func trace(verbose bool, w io.Writer) io.Writer {
+	if verbose {
+		return w
+	}
+	return nil
 }
 
 // cleanup deletes what the run created, with a fresh context: the run's

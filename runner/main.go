@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -37,8 +38,11 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 var errFindings = errors.New("findings outside the baseline")
 
 const usage = `usage:
-  runner check [--vendor V] [--format text|json] [--baseline FILE] FILE|DIR...
-  runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
+  runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] FILE|DIR...
+  runner conformance [--baseline FILE] [--junit FILE] [--results FILE] [--label-filter EXPR] [-v] [FILE|DIR...]
+  runner run --vendor V --endpoint URL [--name NAME] [--junit FILE] [--results FILE] [--label-filter EXPR] [-v] ...
+  runner serve --vendor V [--addr 127.0.0.1:PORT] [--fault NAME]...
+  runner version
 Run "runner COMMAND -h" for a command's flags.`
 
 func main() {
@@ -60,6 +64,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runLive(args[1:], stderr)
 	case "serve":
 		err = runServe(args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, version())
+		return exitClean
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return exitClean
@@ -79,6 +86,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "runner: %v\n", err)
 		return exitUsage
 	}
+}
+
+// version is the module version the binary was built from: the tag with
+// go install <module>/runner@<version>, "(devel)" from a checkout.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "runner (unknown version)"
+	}
+	return fmt.Sprintf("runner %s (%s, %s)", info.Main.Version, info.Main.Path, info.GoVersion)
 }
 
 // interruptible returns a context cancelled by SIGINT or SIGTERM.

@@ -168,9 +168,35 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<testsuites", "accepted finding", "xml.unmatched-end"} {
+	for _, want := range []string{"<testsuites", "accepted by baseline", "xml.unmatched-end"} {
 		if !bytes.Contains(report, []byte(want)) {
 			t.Errorf("JUnit report lacks %q", want)
 		}
+	}
+	// What CI systems ingest must pass the strictest of them (the schema
+	// check fires in internal/report's tests).
+	xsd := filepath.Join("..", "..", "shared", "standards", "jenkins-junit-10.xsd")
+	for _, file := range []string{junit, other} {
+		if out, err := exec.Command("xmllint", "--noout", "--schema", xsd, file).CombinedOutput(); err != nil {
+			t.Errorf("%s does not validate against the Jenkins JUnit schema (xmllint from libxml2-utils): %v\n%.2000s", file, err, out)
+		}
+	}
+}
+
+// go install puts the command where GOBIN says, named runner, and it
+// says what it was built from.
+func TestGoInstall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the runner")
+	}
+	gobin := t.TempDir()
+	install := exec.Command("go", "install", ".")
+	install.Env = append(os.Environ(), "GOBIN="+gobin)
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("go install: %v\n%s", err, out)
+	}
+	out, err := exec.Command(filepath.Join(gobin, "runner"), "version").CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "runner ") || !strings.Contains(string(out), "github.com/getservice-conformance/gsc") {
+		t.Errorf("runner version: %v\n%s", err, out)
 	}
 }

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/getservice-conformance/gsc/internal/outcome"
+)
+
+// rewriting passes every response body through edit.
+func rewriting(edit func([]byte) []byte) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			body := edit(rec.Body.Bytes())
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(rec.Code)
+			w.Write(body)
+		})
+	}
+}
+
+// An optional capability a server lacks is unsupported, with evidence,
+// and does not fail the run; a capability half-done (a page truncated
+// with nothing leading on) or a required one ignored is a violation.
+func TestUnsupportedIsNotViolated(t *testing.T) {
+	creds := filepath.Join(t.TempDir(), "credentials")
+	os.WriteFile(creds, []byte("access_key_id = "+testAccessKey+"\nsecret_access_key = "+testSecretKey+"\n"), 0o600)
+	noToken := regexp.MustCompile(`<ContinuationToken>[^<]*</ContinuationToken>`)
+	tests := []struct {
+		name, vendor string
+		wrap         func(http.Handler) http.Handler
+		code         int
+		status       outcome.Status
+		summary      string
+	}{
+		{"s3 truncates without a token", "s3", rewriting(func(b []byte) []byte { return noToken.ReplaceAll(b, nil) }), 1,
+			outcome.Fail, "expected every bucket once, in order, over the pages"},
+		{"s3 clean", "s3", nil, 0, outcome.Pass, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEndpoint(t, tt.vendor, tt.wrap)
+			results := filepath.Join(t.TempDir(), "results.json")
+			cmd := runnerCmd(t, "run", "--vendor", tt.vendor, "--endpoint", e.url, "--credentials", creds, "--appid", "1250000000",
+				"--label-filter", "pagination", "--junit", "", "--results", results)
+			out, _ := cmd.CombinedOutput()
+			if code := cmd.ProcessState.ExitCode(); code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s", code, tt.code, out)
+			}
+			run, err := outcome.Load(results)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var walk *outcome.Result
+			for i, r := range run.Results {
+				if r.ID == "pagination/walks-every-bucket-once-in-order-with/page-size-1" {
+					walk = &run.Results[i]
+				}
+			}
+			if walk == nil {
+				t.Fatalf("no page-size-1 walk among %d results", len(run.Results))
+			}
+			if walk.Status != tt.status || !bytes.Contains([]byte(walk.Summary), []byte(tt.summary)) {
+				t.Errorf("page size 1: %s %q; want %s %q", walk.Status, walk.Summary, tt.status, tt.summary)
+			}
+		})
+	}
+}
