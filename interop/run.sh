@@ -7,10 +7,11 @@
 # data directory, waits for it to answer HTTP, runs
 # `runner run --vendor s3` against it, and stops it by its process id.
 #
-# Reports land in reports/interop/: <server>.xml (JUnit), <server>.out (the
-# runner's output), <server>.log (the server's own log), <server>/ (every
-# exchange, redacted). The keys are the documentation's example keys; they
-# are masked in everything kept all the same.
+# Reports land in reports/interop/: <server>.xml (JUnit), <server>.json
+# (every spec's outcome, for runner matrix), <server>.out (the runner's
+# output), <server>.log (the server's own log), <server>/ (every exchange,
+# redacted). The keys are the AWS documentation's example keys; the
+# secret is masked in everything kept all the same.
 #
 # Exit status: 0 when every server's run passed, 1 when one failed, 2 when
 # the script itself could not do its job (an install, a start).
@@ -193,7 +194,7 @@ mask() {
 # interop SERVER: one server's run; returns the runner's exit status.
 interop() {
 	local server=$1 port log data creds rc=0
-	rm -rf "${OUT:?}/$server" "$OUT/$server".{xml,out,log}
+	rm -rf "${OUT:?}/$server" "$OUT/$server".{xml,json,out,log}
 	log=$OUT/$server.log
 	work=$(mktemp -d "${TMPDIR:-/tmp}/gsc-interop-$server.XXXXXX")
 	data=$work/data creds=$work/credentials
@@ -209,14 +210,14 @@ interop() {
 		mask "$log"
 		return 2
 	fi
-	GINKGO_NO_COLOR=TRUE timeout -k 10 "$RUN_TIMEOUT" "$CACHE/runner" run --vendor s3 \
+	timeout -k 10 "$RUN_TIMEOUT" "$CACHE/runner" run --vendor s3 \
 		--endpoint "http://127.0.0.1:$port" --credentials "$creds" --region "$REGION" \
-		--junit "$OUT/$server.xml" --record "$OUT/$server" \
+		--name "$server" --junit "$OUT/$server.xml" --results "$OUT/$server.json" --record "$OUT/$server" \
 		>"$OUT/$server.out" 2>&1 || rc=$?
 	cleanup
 	mask "$log"
 	leaked=0
-	mask "$OUT/$server.out" "$OUT/$server.xml" "$OUT/$server"/*
+	mask "$OUT/$server".{out,xml,json} "$OUT/$server"/*
 	if ((leaked)); then
 		say "$server: the runner let the secret key through (masked now): failing the run"
 		rc=1
