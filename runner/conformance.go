@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
@@ -13,11 +14,14 @@ import (
 
 	"github.com/getservice-conformance/gsc/fixtures"
 	"github.com/getservice-conformance/gsc/internal/baseline"
+	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
+	"github.com/getservice-conformance/gsc/internal/finding"
 	"github.com/getservice-conformance/gsc/internal/live"
 	"github.com/getservice-conformance/gsc/internal/outcome"
 	"github.com/getservice-conformance/gsc/internal/replay"
 	"github.com/getservice-conformance/gsc/internal/suite"
+	"github.com/getservice-conformance/gsc/schemas"
 
 	// Every vendor's specs.
 	_ "github.com/getservice-conformance/gsc/suites/bos"
@@ -36,14 +40,15 @@ var defaultSets = []string{"docs", "valid"}
 
 func runConformance(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	baselineFile := fs.String("baseline", "", "file of accepted findings (without it, any error finding fails its spec)")
+	fs.SetOutput(flagOutput)
+	baselineFile := fs.String("baseline", "", "file of accepted findings and spec outcomes (without it, any error finding fails its spec)")
+	gf := addGateFlags(fs)
 	var files reportFiles
 	files.register(fs)
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
 	verbose := fs.Bool("v", false, "print every spec, and every live exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {
-		return usagef("conformance: %v", err)
+		return usagef("conformance: %w", err)
 	}
 	if _, err := types.ParseLabelFilter(*labels); err != nil {
 		return usagef("conformance: --label-filter: %v", err)
@@ -89,10 +94,46 @@ func runConformance(args []string, stderr io.Writer) error {
 	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
 		err = cerr
 	}
-	if err == nil && run.Counts()[outcome.Fail] > 0 {
-		err = errFindings
+	if err != nil {
+		return err
 	}
-	return err
+	// The recorded specs accept baselined findings themselves; what is
+	// left to judge is the spec outcomes, and the baseline's own entries.
+	found := baseline.Result{}
+	if *baselineFile != "" {
+		checker := &replay.Checker{Contracts: &contract.Set{FS: schemas.FS}}
+		var all []finding.Finding
+		checked := map[string]bool{}
+		for _, rec := range recs {
+			checked[rec.File] = true
+			all = append(all, checker.Check(rec)...)
+		}
+		found = cfg.Baseline.CompareAt(all, checked, time.Now())
+	}
+	return judgeRun(run, cfg.Baseline, *baselineFile, found, *gf, stderr)
+}
+
+// judgeRun decides a spec run's exit: failed specs outside the baseline
+// fail it; under --strict-baseline so do new unsupported outcomes (a
+// server that stops paginating is news) and stale or expired entries,
+// of spec outcomes and of findings alike.
+func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found baseline.Result, gf gateFlags, stderr io.Writer) error {
+	specs := base.CompareSpecs(run.Results, time.Now())
+	t := tally{Stale: len(found.Stale) + len(specs.Stale), Expired: len(found.Expired) + len(specs.Expired)}
+	for i, r := range specs.Accepted {
+		fmt.Fprintf(stderr, "accepted by baseline: %s: %s: %s (%s)\n", r.Target, r.Spec, r.Status, specs.AcceptedBy[i].Reason)
+	}
+	for _, r := range specs.New {
+		switch {
+		case r.Status == outcome.Fail:
+			t.Failed++
+		case gf.StrictBaseline:
+			t.Failed++
+			fmt.Fprintf(stderr, "error: %s: %s: unsupported, and the baseline does not say so: %s\n", r.Target, r.Spec, r.Summary)
+		}
+	}
+	reportBaseline(stderr, file, append(found.Stale, specs.Stale...), append(found.Expired, specs.Expired...), gf.StrictBaseline)
+	return gate(t, gf)
 }
 
 // runSpecs runs the Ginkgo specs once (Ginkgo allows one run per process)

@@ -18,10 +18,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/getservice-conformance/gsc/internal/baseline"
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/live"
-	"github.com/getservice-conformance/gsc/internal/outcome"
 	"github.com/getservice-conformance/gsc/internal/signer"
 	"github.com/getservice-conformance/gsc/internal/suite"
 	"github.com/getservice-conformance/gsc/schemas"
@@ -205,25 +205,36 @@ func recorder(dir string) (func(string, []byte) error, error) {
 
 func runLive(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(flagOutput)
 	var lf liveFlags
 	lf.register(fs)
 	readOnly := fs.Bool("read-only", false, "create nothing; check the listing that exists")
 	buckets := fs.Int("buckets", 5, "buckets to create for pagination and filter specs")
 	record := fs.String("record", "", "write every exchange, redacted, as recordings into this directory")
 	name := fs.String("name", "", "what the reports call the target, e.g. versitygw (default: the vendor)")
+	baselineFile := fs.String("baseline", "", "file of accepted spec outcomes (spec TARGET SPEC-ID STATUS [expires=DATE] REASON)")
+	gf := addGateFlags(fs)
+	writeBaseline := fs.String("write-baseline", "", "write the run's failed and unsupported specs as a baseline to this file (their summaries as reasons: edit them)")
 	var files reportFiles
 	files.register(fs)
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
 	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {
-		return usagef("run: %v", err)
+		return usagef("run: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return usagef("run: unexpected argument %q", fs.Arg(0))
 	}
 	if *buckets < 1 || *buckets > 100 {
 		return usagef("run: --buckets must be between 1 and 100")
+	}
+	var base *baseline.Baseline
+	if *baselineFile != "" {
+		b, err := baseline.Load(*baselineFile)
+		if err != nil {
+			return fmt.Errorf("baseline: %w", err)
+		}
+		base = b
 	}
 	t, err := lf.target()
 	if err != nil {
@@ -247,10 +258,16 @@ func runLive(args []string, stderr io.Writer) error {
 	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
 		err = cerr
 	}
-	if err == nil && run.Counts()[outcome.Fail] > 0 {
-		err = errFindings
+	if err != nil {
+		return err
 	}
-	return err
+	if *writeBaseline != "" {
+		if err := writeFile(*writeBaseline, baseline.FormatSpecs(run.Results)); err != nil {
+			return fmt.Errorf("--write-baseline: %w", err)
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", *writeBaseline)
+	}
+	return judgeRun(run, base, *baselineFile, baseline.Result{}, *gf, stderr)
 }
 
 // trace is where -v prints exchanges.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/getservice-conformance/gsc/internal/outcome"
@@ -73,6 +74,58 @@ func TestUnsupportedIsNotViolated(t *testing.T) {
 			}
 			if walk.Status != tt.status || !bytes.Contains([]byte(walk.Summary), []byte(tt.summary)) {
 				t.Errorf("page size 1: %s %q; want %s %q", walk.Status, walk.Summary, tt.status, tt.summary)
+			}
+		})
+	}
+}
+
+// A spec baseline accepts a server's known deviations, so the run passes
+// while the report shows them; under --strict-baseline an entry that no
+// longer matches fails the run, and an expired one too.
+func TestRunSpecBaseline(t *testing.T) {
+	noToken := regexp.MustCompile(`<ContinuationToken>[^<]*</ContinuationToken>`)
+	e := newEndpoint(t, "s3", rewriting(func(b []byte) []byte { return noToken.ReplaceAll(b, nil) }))
+	dir := t.TempDir()
+	written := filepath.Join(dir, "written.txt")
+	run := func(args ...string) (int, string) {
+		cmd := runnerCmd(t, append([]string{"run", "--vendor", "s3", "--endpoint", e.url, "--name", "tokenless",
+			"--label-filter", "pagination", "--junit", filepath.Join(dir, "junit.xml")}, args...)...)
+		out, _ := cmd.CombinedOutput()
+		return cmd.ProcessState.ExitCode(), string(out)
+	}
+	if code, out := run("--write-baseline", written); code != 1 {
+		t.Fatalf("without a baseline: exit %d, want 1\n%s", code, out)
+	}
+	accepted, err := os.ReadFile(written)
+	if err != nil || !bytes.Contains(accepted, []byte("spec tokenless pagination/walks-every-bucket-once-in-order-with/page-size-1 fail expected every bucket once")) {
+		t.Fatalf("--write-baseline wrote %v:\n%s", err, accepted)
+	}
+	write := func(name string, data []byte) string {
+		file := filepath.Join(dir, name)
+		os.WriteFile(file, data, 0o644)
+		return file
+	}
+	base := write("base.txt", accepted)
+	stale := write("stale.txt", append(accepted, "spec tokenless lists-the-buckets-as-the-contract-says fail it failed once\n"...))
+	expired := write("expired.txt", bytes.Replace(accepted, []byte(" fail "), []byte(" fail expires=2020-01-01 "), 1))
+	tests := []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"accepted", []string{"--baseline", base, "--strict-baseline"}, 0, "accepted by baseline: tokenless: pagination / walks every bucket once, in order, with / page size 1: fail"},
+		{"stale warns", []string{"--baseline", stale}, 0, "warning: " + stale + ":"},
+		{"stale fails under strict", []string{"--baseline", stale, "--strict-baseline"}, 1, "error: " + stale + ":"},
+		{"expired warns", []string{"--baseline", expired}, 0, "expired on 2020-01-01"},
+		{"expired fails under strict", []string{"--baseline", expired, "--strict-baseline"}, 1, "expired on 2020-01-01"},
+		{"unreadable baseline", []string{"--baseline", filepath.Join(dir, "none.txt")}, 2, "baseline:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out := run(tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.says) {
+				t.Errorf("exit %d, want %d with %q\n%s", code, tt.code, tt.says, out)
 			}
 		})
 	}

@@ -21,11 +21,11 @@ import (
 
 func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(flagOutput)
 	vendor := fs.String("vendor", "", "the vendor whose contract the endpoint speaks: "+strings.Join(contract.Vendors(schemas.FS), ", "))
 	addr := fs.String("addr", "127.0.0.1:0", "the loopback address to listen on")
 	if err := fs.Parse(args); err != nil {
-		return usagef("serve: %v", err)
+		return usagef("serve: %w", err)
 	}
 	if !slices.Contains(contract.Vendors(schemas.FS), *vendor) {
 		return usagef("serve: --vendor must be one of %s", strings.Join(contract.Vendors(schemas.FS), ", "))
