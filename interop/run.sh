@@ -92,17 +92,30 @@ alive() {
 # port_free PORT: nothing listens on 127.0.0.1:PORT.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# free_port: a port nothing listens on, tried at random (bounded).
+# free_port: a port nothing listens on, tried at random (bounded) below
+# the kernel's ephemeral range, where test servers on port 0 and outgoing
+# connections take theirs.
 free_port() {
-	local p i
+	local lo=32768 p i
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+	((lo > 12000)) || lo=32768
 	for ((i = 0; i < 100; i++)); do
-		p=$((20000 + RANDOM % 30000))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		if port_free "$p"; then
 			echo "$p"
 			return 0
 		fi
 	done
 	return 1
+}
+
+# owns_port PID PORT: PID holds the socket listening on 127.0.0.1:PORT, so
+# what answers there is the server this script started, not another.
+owns_port() {
+	local inode
+	inode=$(awk -v a="0100007F:$(printf '%04X' "$2")" '$2 == a && $4 == "0A" { print $10; exit }' /proc/net/tcp 2>/dev/null)
+	[[ -n $inode ]] || return 1
+	find "/proc/$1/fd" -maxdepth 1 -lname "socket:\[$inode\]" 2>/dev/null | grep -q .
 }
 
 # http_status PORT: the status code an anonymous GET / gets, or nothing.
@@ -166,18 +179,17 @@ start() {
 	pid=$!
 }
 
-# wait_ready PORT: the server answers HTTP (503, still starting, does not
-# count) within START_TIMEOUT, and is still the one running.
+# wait_ready PORT: within START_TIMEOUT the server listens on the port
+# itself and answers HTTP there (503, still starting, does not count).
 wait_ready() {
 	local deadline=$((SECONDS + START_TIMEOUT)) code
 	while ((SECONDS < deadline)); do
 		alive "$pid" || return 1
-		code=$(http_status "$1")
-		if [[ -n $code && $code != 503 ]]; then
-			alive "$pid"
-			return
+		if owns_port "$pid" "$1"; then
+			code=$(http_status "$1")
+			[[ -z $code || $code == 503 ]] || return 0
 		fi
-		sleep 0.5
+		sleep 0.25
 	done
 	return 1
 }
