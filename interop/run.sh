@@ -140,7 +140,7 @@ stop() {
 		sleep 0.1
 	done
 	if alive "$pid"; then
-		say "$server (pid $pid) did not stop within 15 s: killing it"
+		say "${server:-the server} (pid $pid) did not stop within 15 s: killing it"
 		kill -KILL "$pid" 2>/dev/null || true
 	fi
 	wait "$pid" 2>/dev/null || true
