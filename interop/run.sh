@@ -269,6 +269,16 @@ main() {
 		interop "$s" || rc=$?
 		((rc <= status)) || status=$rc
 	done
+	# The compatibility matrix of the servers that ran, for people: the
+	# committed reports/compatibility.md is the latest of all three.
+	local results=()
+	for s in "${servers[@]}"; do
+		[[ -f $OUT/$s.json ]] && results+=("$OUT/$s.json")
+	done
+	if ((${#results[@]})); then
+		"$CACHE/runner" matrix --title "GET Service compatibility of S3 servers" \
+			--markdown reports/compatibility.md --html "$OUT/compatibility.html" "${results[@]}" || status=2
+	fi
 	((status <= 2)) || status=1
 	exit "$status"
 }

@@ -44,7 +44,7 @@ func runConformance(args []string, stderr io.Writer) error {
 	baselineFile := fs.String("baseline", "", "file of accepted findings and spec outcomes (without it, any error finding fails its spec)")
 	gf := addGateFlags(fs)
 	var files reportFiles
-	files.register(fs)
+	files.register(fs, "reports/junit.xml")
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
 	verbose := fs.Bool("v", false, "print every spec, and every live exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {

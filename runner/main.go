@@ -42,10 +42,12 @@ var errFindings = errors.New("findings outside the baseline")
 
 const usage = `usage:
   runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] FILE|DIR...
-  runner conformance [--baseline FILE] [--junit FILE] [--results FILE] [--label-filter EXPR] [-v] [FILE|DIR...]
-  runner run --vendor V --endpoint URL [--name NAME] [--junit FILE] [--results FILE] [--label-filter EXPR] [-v] ...
+  runner conformance [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] [FILE|DIR...]
+  runner run --vendor V --endpoint URL [--name NAME] [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] ...
+  runner matrix [--markdown FILE] [--html FILE] [--junit FILE] [--title T] RESULTS.json...
   runner serve --vendor V [--addr 127.0.0.1:PORT] [--fault NAME]...
   runner version
+REPORTS: --junit FILE --results FILE --markdown FILE --html FILE
 Run "runner COMMAND -h" for a command's flags.`
 
 func main() {
@@ -74,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runConformance(args[1:], stderr)
 	case "run":
 		err = runLive(args[1:], stderr)
+	case "matrix":
+		err = runMatrix(args[1:], stderr)
 	case "serve":
 		err = runServe(args[1:], stdout, stderr)
 	case "version":

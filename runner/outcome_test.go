@@ -130,3 +130,47 @@ func TestRunSpecBaseline(t *testing.T) {
 		})
 	}
 }
+
+// runner matrix joins runs into one compatibility matrix; what is not a
+// results file is refused, with the file named.
+func TestMatrix(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, run *outcome.Run) string {
+		var buf bytes.Buffer
+		if err := outcome.Write(&buf, run); err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, name)
+		os.WriteFile(file, buf.Bytes(), 0o644)
+		return file
+	}
+	a := write("a.json", &outcome.Run{Results: []outcome.Result{{Target: "versitygw", Spec: "walks", ID: "walks", Status: outcome.Pass}}})
+	b := write("b.json", &outcome.Run{Results: []outcome.Result{{Target: "minio", Spec: "walks", ID: "walks", Status: outcome.Unsupported, Summary: "max-buckets=1 is ignored"}}})
+	md, html := filepath.Join(dir, "m.md"), filepath.Join(dir, "m.html")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"two runs", []string{"matrix", "--markdown", md, "--html", html, a, b}, 0, ""},
+		{"no results", []string{"matrix", "--markdown", md}, 2, "name at least one results file"},
+		{"no report asked for", []string{"matrix", a}, 2, "name a report to write"},
+		{"not a results file", []string{"matrix", "--markdown", md, "../fixtures/docs/baseline.txt"}, 2, "baseline.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(tt.args, &stdout, &stderr); code != tt.code || !strings.Contains(stderr.String(), tt.says) {
+				t.Errorf("exit %d, want %d with %q\n%s", code, tt.code, tt.says, stderr.String())
+			}
+		})
+	}
+	got, err := os.ReadFile(md)
+	if err != nil || !bytes.Contains(got, []byte("| walks | ✅ pass | ⚠️ unsupported: max-buckets=1 is ignored |")) {
+		t.Errorf("matrix: %v\n%s", err, got)
+	}
+	if page, err := os.ReadFile(html); err != nil || !bytes.Contains(page, []byte("minio")) {
+		t.Errorf("HTML report: %v", err)
+	}
+}

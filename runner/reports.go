@@ -18,12 +18,14 @@ import (
 // reportFiles says where a spec run's reports go; an empty name writes
 // none of that kind.
 type reportFiles struct {
-	junit, results string
+	junit, results, markdown, html string
 }
 
-func (r *reportFiles) register(fs *flag.FlagSet) {
-	fs.StringVar(&r.junit, "junit", "reports/junit.xml", "where to write the JUnit report (Jenkins xUnit schema); empty: none")
+func (r *reportFiles) register(fs *flag.FlagSet, junit string) {
+	fs.StringVar(&r.junit, "junit", junit, "where to write the JUnit report (Jenkins xUnit schema); empty: none")
 	fs.StringVar(&r.results, "results", "", "where to write every spec's outcome as JSON (for runner matrix)")
+	fs.StringVar(&r.markdown, "markdown", "", "where to write the Markdown summary (e.g. $GITHUB_STEP_SUMMARY)")
+	fs.StringVar(&r.html, "html", "", "where to write the self-contained HTML report")
 }
 
 // lastRun is what the specs came to; the ReportAfterSuite node below sets
@@ -43,6 +45,8 @@ func (r *reportFiles) write(run *outcome.Run, stderr io.Writer) error {
 	}{
 		{r.junit, report.JUnit},
 		{r.results, outcome.Write},
+		{r.markdown, report.Markdown},
+		{r.html, report.HTML},
 	} {
 		if out.file == "" {
 			continue
@@ -51,12 +55,29 @@ func (r *reportFiles) write(run *outcome.Run, stderr io.Writer) error {
 		if err := out.write(&buf, run); err != nil {
 			return err
 		}
-		if err := writeFile(out.file, buf.Bytes()); err != nil {
+		if err := writeReport(out.file, buf.Bytes()); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", out.file)
 	}
 	return nil
+}
+
+// writeReport writes a report to a file, or appends it where appending is
+// what the file is for: GitHub's job summary collects every step's.
+func writeReport(name string, data []byte) error {
+	if name == os.Getenv("GITHUB_STEP_SUMMARY") {
+		f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	return writeFile(name, data)
 }
 
 // writeFile writes a report through a temporary file and a rename, so an
