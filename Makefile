@@ -25,3 +25,14 @@ bench:
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./internal/jsonlenient/
+
+# Real S3 servers: installs the versions pinned in interop/run.sh with
+# `go install` into $(INTEROP_CACHE)/bin (once per version), starts each on
+# 127.0.0.1 with a fresh data directory, runs the S3 live specs against
+# it and stops it. Reports land in reports/interop/.
+INTEROP_SERVERS ?= versitygw minio gofakes3
+INTEROP_CACHE ?= $(CURDIR)/.cache/interop
+
+.PHONY: interop
+interop:
+	GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) bash interop/run.sh $(INTEROP_SERVERS)

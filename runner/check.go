@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/getservice-conformance/gsc/internal/baseline"
 	"github.com/getservice-conformance/gsc/internal/contract"
@@ -15,21 +16,24 @@ import (
 	"github.com/getservice-conformance/gsc/schemas"
 )
 
-func runCheck(args []string, stdout io.Writer) error {
+// runCheck is `runner check`. It writes the report to stdout and what is wrong with the baseline
+// to stderr, so that a JSON or SARIF report stays one document.
+func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(flagOutput)
 	vendor := fs.String("vendor", "", "check every recording against this vendor's contract (default: each recording's vendor line)")
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output format: text, json or sarif")
 	baselineFile := fs.String("baseline", "", "file of accepted findings")
+	gf := addGateFlags(fs)
 	if err := fs.Parse(args); err != nil {
-		return usagef("check: %v", err)
+		return usagef("check: %w", err)
 	}
 	vendors := contract.Vendors(schemas.FS)
 	if *vendor != "" && !slices.Contains(vendors, *vendor) {
 		return usagef("check: unknown vendor %q (known: %s)", *vendor, strings.Join(vendors, ", "))
 	}
-	if *format != "text" && *format != "json" {
-		return usagef("check: unknown format %q (want text or json)", *format)
+	if !slices.Contains([]string{"text", "json", "sarif"}, *format) {
+		return usagef("check: unknown format %q (want text, json or sarif)", *format)
 	}
 	if fs.NArg() == 0 {
 		return usagef("check: name at least one recording file or directory")
@@ -48,23 +52,28 @@ func runCheck(args []string, stdout io.Writer) error {
 	checker := &replay.Checker{Contracts: &contract.Set{FS: schemas.FS}, Vendor: *vendor}
 	var all []finding.Finding
 	checked := map[string]bool{}
+	src := map[string][]byte{}
 	for _, rec := range recs {
 		checked[rec.File] = true
+		src[rec.File] = rec.Src
 		all = append(all, checker.Check(rec)...)
 	}
-	res := base.Compare(all, checked)
-	if *format == "json" {
+	res := base.CompareAt(all, checked, time.Now())
+	switch *format {
+	case "json":
 		err = report.JSON(stdout, res)
-	} else {
+	case "sarif":
+		err = report.SARIF(stdout, res, report.SARIFOptions{
+			Source:         func(file string) []byte { return src[file] },
+			Baseline:       *baselineFile,
+			StrictBaseline: gf.StrictBaseline,
+		})
+	default:
 		err = report.Text(stdout, res, len(recs))
 	}
 	if err != nil {
 		return err
 	}
-	for _, f := range res.New {
-		if f.Severity == finding.Error {
-			return errFindings
-		}
-	}
-	return nil
+	reportBaseline(stderr, *baselineFile, res.Stale, res.Expired, gf.StrictBaseline)
+	return gate(tallyFindings(res), *gf)
 }

@@ -5,17 +5,23 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/getservice-conformance/gsc/fixtures"
 	"github.com/getservice-conformance/gsc/internal/baseline"
+	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
+	"github.com/getservice-conformance/gsc/internal/finding"
 	"github.com/getservice-conformance/gsc/internal/live"
+	"github.com/getservice-conformance/gsc/internal/outcome"
 	"github.com/getservice-conformance/gsc/internal/replay"
 	"github.com/getservice-conformance/gsc/internal/suite"
+	"github.com/getservice-conformance/gsc/schemas"
 
 	// Every vendor's specs.
 	_ "github.com/getservice-conformance/gsc/suites/bos"
@@ -34,12 +40,15 @@ var defaultSets = []string{"docs", "valid"}
 
 func runConformance(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	baselineFile := fs.String("baseline", "", "file of accepted findings (without it, any error finding fails its spec)")
-	junit := fs.String("junit", "reports/junit.xml", "where to write the JUnit report")
+	fs.SetOutput(flagOutput)
+	baselineFile := fs.String("baseline", "", "file of accepted findings and spec outcomes (without it, any error finding fails its spec)")
+	gf := addGateFlags(fs)
+	var files reportFiles
+	files.register(fs, "reports/junit.xml")
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
+	verbose := fs.Bool("v", false, "print every spec, and every live exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {
-		return usagef("conformance: %v", err)
+		return usagef("conformance: %w", err)
 	}
 	if _, err := types.ParseLabelFilter(*labels); err != nil {
 		return usagef("conformance: --label-filter: %v", err)
@@ -79,44 +88,94 @@ func runConformance(args []string, stderr io.Writer) error {
 	ledger := &live.Ledger{}
 	ctx, cancel := interruptible()
 	defer cancel()
-	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx}
+	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx, Trace: trace(*verbose, stderr)}
 
-	failed, err := runSpecs("GET Service conformance", *junit, *labels, stderr)
+	run, err := runSpecs("GET Service conformance", files, *labels, *verbose, stderr)
 	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
 		err = cerr
 	}
-	if err == nil && failed {
-		err = errFindings
+	if err != nil {
+		return err
 	}
-	return err
+	// The recorded specs accept baselined findings themselves; what is
+	// left to judge is the spec outcomes, and the baseline's own entries.
+	found := baseline.Result{}
+	if *baselineFile != "" {
+		checker := &replay.Checker{Contracts: &contract.Set{FS: schemas.FS}}
+		var all []finding.Finding
+		checked := map[string]bool{}
+		for _, rec := range recs {
+			checked[rec.File] = true
+			all = append(all, checker.Check(rec)...)
+		}
+		found = cfg.Baseline.CompareAt(all, checked, time.Now())
+	}
+	return judgeRun(run, cfg.Baseline, *baselineFile, found, *gf, stderr)
+}
+
+// judgeRun decides a spec run's exit: failed specs outside the baseline
+// fail it; under --strict-baseline so do new unsupported outcomes (a
+// server that stops paginating is news) and stale or expired entries,
+// of spec outcomes and of findings alike.
+func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found baseline.Result, gf gateFlags, stderr io.Writer) error {
+	specs := base.CompareSpecs(run.Results, time.Now())
+	t := tally{Stale: len(found.Stale) + len(specs.Stale), Expired: len(found.Expired) + len(specs.Expired)}
+	for i, r := range specs.Accepted {
+		fmt.Fprintf(stderr, "accepted by baseline: %s: %s: %s (%s)\n", r.Target, r.Spec, r.Status, specs.AcceptedBy[i].Reason)
+	}
+	for _, r := range specs.New {
+		switch {
+		case r.Status == outcome.Fail:
+			t.Failed++
+		case gf.StrictBaseline:
+			t.Failed++
+			fmt.Fprintf(stderr, "error: %s: %s: unsupported, and the baseline does not say so: %s\n", r.Target, r.Spec, r.Summary)
+		}
+	}
+	reportBaseline(stderr, file, append(found.Stale, specs.Stale...), append(found.Expired, specs.Expired...), gf.StrictBaseline)
+	return gate(t, gf)
 }
 
 // runSpecs runs the Ginkgo specs once (Ginkgo allows one run per process)
-// with a JUnit report and a label filter.
-func runSpecs(description, junit, labels string, stderr io.Writer) (failed bool, err error) {
-	report, err := filepath.Abs(junit)
-	if err != nil {
-		return false, err
-	}
-	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
-		return false, err
-	}
-	// Ginkgo reads its configuration from the standard flag set.
+// with a label filter, and writes the reports.
+func runSpecs(description string, files reportFiles, labels string, verbose bool, stderr io.Writer) (run *outcome.Run, err error) {
+	progress = &console{w: stderr, tty: isTerminal(stderr)}
+	defer func() { progress = nil }()
+	// Ginkgo reads its configuration from the standard flag set. Its own
+	// report (stdout) tells the failures in full; ours (stderr) sums up.
 	for name, value := range map[string]string{
-		"ginkgo.junit-report": report,
 		"ginkgo.label-filter": labels,
+		"ginkgo.no-color":     strconv.FormatBool(!isTerminal(os.Stdout)),
+		"ginkgo.succinct":     strconv.FormatBool(!verbose),
+		"ginkgo.v":            strconv.FormatBool(verbose),
 	} {
 		if err := flag.CommandLine.Set(name, value); err != nil {
-			return false, err
+			return nil, err
 		}
 	}
 	if err := flag.CommandLine.Parse(nil); err != nil {
-		return false, err
+		return nil, err
+	}
+	if !verbose {
+		// Ginkgo's own console report would repeat ours (progress and
+		// summary on stderr, details in the report files); -v shows it.
+		formatter.ColorableStdOut = io.Discard
 	}
 	t := &failRecorder{}
 	ginkgo.RunSpecs(t, description)
-	fmt.Fprintf(stderr, "JUnit report: %s\n", junit)
-	return t.failed, nil
+	run = lastRun
+	if run == nil { // the suite never got to its report: say so, do not pretend
+		return nil, fmt.Errorf("the specs ended without a report")
+	}
+	progress.summary(run, files.junit)
+	if err := files.write(run, stderr); err != nil {
+		return run, fmt.Errorf("writing reports: %w", err)
+	}
+	if t.failed && run.Counts()[outcome.Fail] == 0 {
+		// A failure outside any spec (a suite node) fails the run too.
+		run.Results = append(run.Results, outcome.Result{Target: "runner", Spec: "suite set-up", Status: outcome.Fail, Summary: "a suite node failed: see the output above"})
+	}
+	return run, nil
 }
 
 // failRecorder is the ginkgo.GinkgoTestingT a plain program offers.

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/getservice-conformance/gsc/internal/baseline"
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/live"
@@ -204,16 +205,22 @@ func recorder(dir string) (func(string, []byte) error, error) {
 
 func runLive(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(flagOutput)
 	var lf liveFlags
 	lf.register(fs)
 	readOnly := fs.Bool("read-only", false, "create nothing; check the listing that exists")
 	buckets := fs.Int("buckets", 5, "buckets to create for pagination and filter specs")
 	record := fs.String("record", "", "write every exchange, redacted, as recordings into this directory")
-	junit := fs.String("junit", "reports/junit.xml", "where to write the JUnit report")
+	name := fs.String("name", "", "what the reports call the target, e.g. versitygw (default: the vendor)")
+	baselineFile := fs.String("baseline", "", "file of accepted spec outcomes (spec TARGET SPEC-ID STATUS [expires=DATE] REASON)")
+	gf := addGateFlags(fs)
+	writeBaseline := fs.String("write-baseline", "", "write the run's failed and unsupported specs as a baseline to this file (their summaries as reasons: edit them)")
+	var files reportFiles
+	files.register(fs, "reports/junit.xml")
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
+	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
 	if err := fs.Parse(args); err != nil {
-		return usagef("run: %v", err)
+		return usagef("run: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return usagef("run: unexpected argument %q", fs.Arg(0))
@@ -221,10 +228,19 @@ func runLive(args []string, stderr io.Writer) error {
 	if *buckets < 1 || *buckets > 100 {
 		return usagef("run: --buckets must be between 1 and 100")
 	}
+	var base *baseline.Baseline
+	if *baselineFile != "" {
+		b, err := baseline.Load(*baselineFile)
+		if err != nil {
+			return fmt.Errorf("baseline: %w", err)
+		}
+		base = b
+	}
 	t, err := lf.target()
 	if err != nil {
 		return err
 	}
+	t.Name = *name
 	rec, err := recorder(*record)
 	if err != nil {
 		return err
@@ -234,18 +250,32 @@ func runLive(args []string, stderr io.Writer) error {
 	ledger := &live.Ledger{}
 	suite.LiveRun = suite.LiveConfig{
 		Targets: map[string]*live.Target{lf.vendor: t}, RunID: newRunID(), ReadOnly: *readOnly,
-		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx,
+		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx, Trace: trace(*verbose, stderr),
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
 	fmt.Fprintf(stderr, "run %s: %s at %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted())
-	failed, err := runSpecs("GET Service live run", *junit, *labels, stderr)
+	run, err := runSpecs("GET Service live run", files, *labels, *verbose, stderr)
 	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
 		err = cerr
 	}
-	if err == nil && failed {
-		err = errFindings
+	if err != nil {
+		return err
 	}
-	return err
+	if *writeBaseline != "" {
+		if err := writeFile(*writeBaseline, baseline.FormatSpecs(run.Results)); err != nil {
+			return fmt.Errorf("--write-baseline: %w", err)
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", *writeBaseline)
+	}
+	return judgeRun(run, base, *baselineFile, baseline.Result{}, *gf, stderr)
+}
+
+// trace is where -v prints exchanges.
+func trace(verbose bool, w io.Writer) io.Writer {
+	if verbose {
+		return w
+	}
+	return nil
 }
 
 // cleanup deletes what the run created, with a fresh context: the run's

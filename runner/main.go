@@ -1,7 +1,7 @@
 // Command runner checks GET Service (ListBuckets) exchanges against the
 // vendors' contracts.
 //
-//	runner check [--vendor V] [--format text|json] [--baseline FILE] FILE|DIR...
+//	runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] FILE|DIR...
 //	runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
 //
 // Exit codes: 0 clean (or within the baseline), 1 findings at error
@@ -12,10 +12,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"slices"
 	"syscall"
 )
 
@@ -27,39 +30,59 @@ const (
 )
 
 // usageError is a mistake in how the runner was called.
-type usageError struct{ msg string }
+type usageError struct{ err error }
 
-func (e usageError) Error() string { return e.msg }
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // errFindings says the run completed and found what fails it.
 var errFindings = errors.New("findings outside the baseline")
 
 const usage = `usage:
-  runner check [--vendor V] [--format text|json] [--baseline FILE] FILE|DIR...
-  runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
+  runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] FILE|DIR...
+  runner conformance [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] [FILE|DIR...]
+  runner run --vendor V --endpoint URL [--name NAME] [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] ...
+  runner matrix [--markdown FILE] [--html FILE] [--junit FILE] [--title T] RESULTS.json...
+  runner serve --vendor V [--addr 127.0.0.1:PORT] [--fault NAME]...
+  runner version
+REPORTS: --junit FILE --results FILE --markdown FILE --html FILE
 Run "runner COMMAND -h" for a command's flags.`
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// flagOutput is where a command's flag set prints its flags: nowhere,
+// but for -h.
+var flagOutput io.Writer = io.Discard
+
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return exitUsage
 	}
+	help := slices.ContainsFunc(args[1:], func(a string) bool { return a == "-h" || a == "-help" || a == "--help" })
+	if help {
+		flagOutput = stdout
+		defer func() { flagOutput = io.Discard }()
+	}
 	var err error
 	switch args[0] {
 	case "check":
-		err = runCheck(args[1:], stdout)
+		err = runCheck(args[1:], stdout, stderr)
 	case "conformance":
 		err = runConformance(args[1:], stderr)
 	case "run":
 		err = runLive(args[1:], stderr)
+	case "matrix":
+		err = runMatrix(args[1:], stderr)
 	case "serve":
 		err = runServe(args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, version())
+		return exitClean
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return exitClean
@@ -72,6 +95,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitClean
 	case errors.Is(err, errFindings):
 		return exitFindings
+	case help && errors.Is(err, flag.ErrHelp):
+		return exitClean
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "runner: %v\n%s\n", err, usage)
 		return exitUsage
@@ -79,6 +104,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "runner: %v\n", err)
 		return exitUsage
 	}
+}
+
+// version is the module version the binary was built from: the tag with
+// go install <module>/runner@<version>, "(devel)" from a checkout.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "runner (unknown version)"
+	}
+	return fmt.Sprintf("runner %s (%s, %s)", info.Main.Version, info.Main.Path, info.GoVersion)
 }
 
 // interruptible returns a context cancelled by SIGINT or SIGTERM.

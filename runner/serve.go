@@ -21,13 +21,13 @@ import (
 
 func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(flagOutput)
 	vendor := fs.String("vendor", "", "the vendor whose contract the endpoint speaks: "+strings.Join(contract.Vendors(schemas.FS), ", "))
 	addr := fs.String("addr", "127.0.0.1:0", "the loopback address to listen on")
 	var faultNames names
 	fs.Var(&faultNames, "fault", "make the endpoint deviate from its contract in this named way (repeatable; \"help\" lists the vendor's faults)")
 	if err := fs.Parse(args); err != nil {
-		return usagef("serve: %v", err)
+		return usagef("serve: %w", err)
 	}
 	if !slices.Contains(contract.Vendors(schemas.FS), *vendor) {
 		return usagef("serve: --vendor must be one of %s", strings.Join(contract.Vendors(schemas.FS), ", "))

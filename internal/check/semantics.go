@@ -142,9 +142,11 @@ func (e *exchangeRun) filters(pg page, param func(string) (string, bool)) {
 			region, how = m[1], "host "+m[0]
 		}
 	}
+	// A bucket that shows no region (S3's BucketRegion is optional) cannot
+	// be judged by the filter; the schema says whether it must show one.
 	if region != "" {
 		for _, b := range pg.buckets {
-			if b.region != region {
+			if b.region != "" && b.region != region {
 				e.at("filter.region", b.pointer(), "bucket %q is in %q; the request asked for %s", b.name, b.region, how)
 			}
 		}
@@ -152,7 +154,7 @@ func (e *exchangeRun) filters(pg page, param func(string) (string, bool)) {
 	if p.LocationHeader != "" && e.ex.Request != nil {
 		if zone := e.ex.Request.Get(p.LocationHeader); zone != "" {
 			for _, b := range pg.buckets {
-				if b.region != zone {
+				if b.region != "" && b.region != zone {
 					e.at("filter.location", b.pointer(), "bucket %q is in %q; the %s header asked for %q", b.name, b.region, p.LocationHeader, zone)
 				}
 			}

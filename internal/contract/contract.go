@@ -125,6 +125,11 @@ func Load(fsys fs.FS, vendor string) (*Contract, error) {
 	if c.Profile.Vendor != vendor {
 		return nil, fmt.Errorf("%s/profile.json: vendor is %q, want %q", dir, c.Profile.Vendor, vendor)
 	}
+	for _, o := range c.Profile.Optional {
+		if !c.Has(o) {
+			return nil, fmt.Errorf("%s/profile.json: optional lists %q, which capabilities does not", dir, o)
+		}
+	}
 	var err error
 	if c.Scheme, err = regexp.Compile(c.Profile.Auth.Scheme); err != nil {
 		return nil, fmt.Errorf("%s/profile.json: auth.scheme: %w", dir, err)

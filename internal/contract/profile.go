@@ -36,6 +36,11 @@ type Profile struct {
 	// it into skipped ones. Known: "pagination", "prefix", "region",
 	// "location", "create-time", "tags".
 	Capabilities []string `json:"capabilities"`
+	// Optional capabilities are ones a conforming endpoint may lack (S3's
+	// 2024 max-buckets, prefix and bucket-region). A spec that sees one
+	// ignored reports it unsupported, with the evidence, instead of
+	// failing; ignoring a capability that is not optional is a violation.
+	Optional []string `json:"optional,omitempty"`
 
 	// Reference is what the suite's own in-memory endpoint of this vendor
 	// (internal/refserver) needs beyond the checked contract. The checks

@@ -19,6 +19,9 @@ import (
 
 // Target is an endpoint of one vendor and how to reach it.
 type Target struct {
+	// Name is what reports call the target ("versitygw"); by default its
+	// vendor.
+	Name      string
 	Contract  *contract.Contract
 	Endpoint  *url.URL
 	Creds     signer.Credentials

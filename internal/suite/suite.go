@@ -6,6 +6,7 @@
 package suite
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path"
@@ -15,14 +16,15 @@ import (
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
-	"github.com/onsi/ginkgo/v2/reporters"
 
 	"github.com/getservice-conformance/gsc/fixtures"
 	"github.com/getservice-conformance/gsc/internal/baseline"
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/finding"
+	"github.com/getservice-conformance/gsc/internal/outcome"
 	"github.com/getservice-conformance/gsc/internal/replay"
+	"github.com/getservice-conformance/gsc/internal/report"
 	"github.com/getservice-conformance/gsc/schemas"
 )
 
@@ -125,16 +127,17 @@ func judge(rec *exchange.Recording, area string) {
 		res := Current.Baseline.Compare(got, map[string]bool{rec.File: true})
 		for _, f := range res.Accepted {
 			fmt.Fprintf(GinkgoWriter, "accepted by baseline: %s\n", f)
-			AddReportEntry("accepted finding", f.String())
+			AddReportEntry("accepted finding", f.String(), ReportEntryVisibilityFailureOrVerbose)
 		}
 		for _, e := range res.Stale {
 			if finding.AreaOf(e.Key.Check) == area {
 				fmt.Fprintf(GinkgoWriter, "warning: %s:%d: baseline entry no longer found: %s\n", Current.Baseline.File, e.Line, e.Key)
-				AddReportEntry("stale baseline entry", e.Key.String())
+				AddReportEntry("stale baseline entry", e.Key.String(), ReportEntryVisibilityFailureOrVerbose)
 			}
 		}
 		for _, f := range res.New {
 			problems = append(problems, f.String())
+			deviation(f, "no "+f.Check+" finding outside the baseline")
 		}
 	} else {
 		want := replay.Expected(rec)
@@ -146,10 +149,16 @@ func judge(rec *exchange.Recording, area string) {
 				continue
 			}
 			problems = append(problems, "unexpected: "+f.String())
+			deviation(f, "no "+f.Check+" finding beyond the fixture's expect lines")
 		}
 		for k, e := range want {
 			if finding.AreaOf(k.Check) == area && !seen[k] {
 				problems = append(problems, fmt.Sprintf("missing: %s:%d: expect %s %d %s %s", rec.File, e.Line, k.Check, k.Exchange, k.Where, e.Note))
+				AddReportEntry(DeviationEntry, outcome.Deviation{
+					Expected: fmt.Sprintf("a %s finding at %s (exchange %d), as the fixture expects", k.Check, k.Where, k.Exchange),
+					Seen:     "no such finding",
+					Where:    fmt.Sprintf("%s:%d", rec.File, e.Line),
+				}, ReportEntryVisibilityNever)
 			}
 		}
 	}
@@ -159,6 +168,17 @@ func judge(rec *exchange.Recording, area string) {
 	}
 }
 
+// deviation adds a recorded finding to the spec's report.
+func deviation(f finding.Finding, expected string) {
+	where := f.File
+	if f.Line > 0 {
+		where = fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Col)
+	} else if w := f.Where(); w != "-" {
+		where += " " + w
+	}
+	AddReportEntry(DeviationEntry, outcome.Deviation{Expected: expected, Seen: f.Message, Where: where}, ReportEntryVisibilityNever)
+}
+
 // WriteJUnit returns a ReportAfterSuite body that writes the suite's JUnit
 // report to dst.
 func WriteJUnit(dst string) func(Report) {
@@ -166,7 +186,11 @@ func WriteJUnit(dst string) func(Report) {
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			Fail(err.Error())
 		}
-		if err := reporters.GenerateJUnitReport(r, dst); err != nil {
+		var buf bytes.Buffer
+		if err := report.JUnit(&buf, Outcomes(r)); err != nil {
+			Fail(err.Error())
+		}
+		if err := os.WriteFile(dst, buf.Bytes(), 0o644); err != nil {
 			Fail(err.Error())
 		}
 	}

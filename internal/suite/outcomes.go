@@ -1,0 +1,93 @@
+package suite
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/getservice-conformance/gsc/internal/outcome"
+)
+
+// Outcomes turns a Ginkgo report into the run the reports show: one result
+// per spec (It) and target. Specs a label filter left out are not results;
+// specs that skipped themselves are, with their reason.
+func Outcomes(r types.Report) *outcome.Run {
+	run := &outcome.Run{Title: r.SuiteDescription, Started: r.StartTime, Duration: r.RunTime}
+	for _, s := range r.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt || len(s.ContainerHierarchyTexts) == 0 {
+			continue
+		}
+		if s.State == types.SpecStateSkipped && s.Failure.Message == "" {
+			continue // filtered out
+		}
+		run.Results = append(run.Results, result(s))
+	}
+	// Ginkgo shuffles top-level containers; reports list targets in name
+	// order (live targets before recordings), specs as declared.
+	slices.SortStableFunc(run.Results, func(a, b outcome.Result) int {
+		return strings.Compare(a.Target, b.Target)
+	})
+	return run
+}
+
+func result(s types.SpecReport) outcome.Result {
+	vendor, target := targetOf(s.ContainerHierarchyTexts[0])
+	spec := strings.Join(append(slices.Clone(s.ContainerHierarchyTexts[1:]), s.LeafNodeText), " / ")
+	res := outcome.Result{
+		Target:   target,
+		Vendor:   vendor,
+		Spec:     spec,
+		ID:       outcome.Slug(spec),
+		Labels:   s.Labels(),
+		Location: s.LeafNodeLocation.String(),
+		Duration: s.RunTime,
+		Output:   s.CapturedGinkgoWriterOutput,
+	}
+	var unsupported string
+	for _, e := range s.ReportEntries {
+		switch e.Name {
+		case DeviationEntry:
+			if d, ok := e.Value.GetRawValue().(outcome.Deviation); ok {
+				res.Deviations = append(res.Deviations, d)
+			}
+		case UnsupportedEntry:
+			unsupported = e.Value.String()
+		}
+	}
+	switch {
+	case s.State == types.SpecStatePassed:
+		res.Status = outcome.Pass
+	case s.State == types.SpecStateSkipped && unsupported != "":
+		res.Status, res.Summary, res.Message = outcome.Unsupported, unsupported, s.Failure.Message
+	case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
+		res.Status, res.Message = outcome.Skipped, s.Failure.Message
+		res.Summary = outcome.FirstLine(res.Message)
+	default: // failed, panicked, interrupted, aborted, timed out
+		res.Status, res.Message = outcome.Fail, s.Failure.Message
+		if s.State != types.SpecStateFailed {
+			res.Message = s.State.String() + ": " + res.Message
+		}
+		res.Summary = outcome.FirstLine(res.Message)
+		if len(res.Deviations) > 0 {
+			d := res.Deviations[0]
+			res.Summary = "expected " + outcome.FirstLine(d.Expected) + "; saw " + outcome.FirstLine(d.Seen)
+			if d.Where != "" {
+				res.Summary += " (" + d.Where + ")"
+			}
+		}
+	}
+	return res
+}
+
+// targetOf reads a top-level container: "<vendor> live" holds the live
+// specs of the vendor's target, "<vendor>" the vendor's recordings.
+func targetOf(container string) (vendor, target string) {
+	if v, ok := strings.CutSuffix(container, " live"); ok {
+		if t := LiveRun.Targets[v]; t != nil && t.Name != "" {
+			return v, t.Name
+		}
+		return v, v
+	}
+	return container, container + " recordings"
+}
