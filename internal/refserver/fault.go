@@ -117,7 +117,7 @@ var faultInfos = map[Fault]faultInfo{
 		return unless(c.Profile.RequestIDHeader != "", "the contract names no request-id header")
 	}},
 	WrongContentType: {"every body is sent as " + wrongContentType, always},
-	ErrorBodyHTML:    {"error bodies are an HTML page (the status, code and Content-Type stay as the contract says)", always},
+	ErrorBodyHTML:    {"error bodies are an HTML page, without the error code (the status and Content-Type stay as the contract says)", always},
 	ErrorBodyEmpty:   {"error bodies are empty (the status and headers stay as the contract says)", always},
 
 	BareEndTag:     {"a listing repeats its first end tag, leaving a bare end tag", xmlOnly},
@@ -155,11 +155,11 @@ var faultInfos = map[Fault]faultInfo{
 		return unless(c.Profile.Params.Token != "", "the contract has no continuation token")
 	}},
 
-	PrefixIgnored:     filterInfo("prefix", "the prefix parameter"),
-	RegionIgnored:     filterInfo("region", "the region parameter and a regional host"),
-	LocationIgnored:   filterInfo("location", "the Location header"),
-	CreateTimeIgnored: filterInfo("create-time", "the creation-time filter"),
-	TagsIgnored:       filterInfo("tags", "the tag filter"),
+	PrefixIgnored:     filterInfo("prefix", "the prefix parameter is ignored: the listing is not filtered by it"),
+	RegionIgnored:     filterInfo("region", "the region parameter and a regional host are ignored: the listing is not filtered by region"),
+	LocationIgnored:   filterInfo("location", "the Location header is ignored: the listing is not filtered by zone"),
+	CreateTimeIgnored: filterInfo("create-time", "the creation-time filter is ignored: the listing is not filtered by it"),
+	TagsIgnored:       filterInfo("tags", "the tag filter is ignored: the listing is not filtered by tag"),
 }
 
 // wrongContentType is the media type WrongContentType sends: no
@@ -251,9 +251,9 @@ var failureText = map[signer.Failure]string{
 	signer.ClockSkew:    "a skewed clock",
 }
 
-func filterInfo(capability, what string) faultInfo {
+func filterInfo(capability, doc string) faultInfo {
 	return faultInfo{
-		doc: what + " no longer filters (it is still read and echoed)",
+		doc: doc,
 		notFor: func(c *contract.Contract) string {
 			return unless(slices.Contains(c.Profile.Capabilities, capability), "the contract documents no "+capability+" filter")
 		},
