@@ -497,6 +497,16 @@ func (l *liveSpecs) filtered(name string, names []string, exs []*live.Exchange, 
 	v.settle()
 }
 
+// zoneIgnored lists another region or zone than the run's, where none of
+// its buckets is, and ends the spec if they all come back: a target with
+// one region cannot show that it honours the filter any other way.
+func (l *liveSpecs) zoneIgnored(capability string, elsewhere live.Intent, what string) {
+	names, exs := l.walk(0, elsewhere)
+	if last := exs[len(exs)-1]; last.Status == 200 && eachOnce(l.mine, names) == nil {
+		l.unsupported(capability, fmt.Sprintf("%s is ignored: every bucket of the run, created in %s, is listed", what, l.t.Region), exs[0])
+	}
+}
+
 func (l *liveSpecs) filterSpecs() {
 	p := l.t.Contract.Profile
 	Context("filters", Label("filters"), func() {
@@ -528,31 +538,21 @@ func (l *liveSpecs) filterSpecs() {
 				Skip(p.Name + " documents no region filter")
 			}
 			l.needBuckets()
-			// Another region than the run's: none of its buckets is there.
-			// A server with one region cannot show it honours the filter
-			// any other way.
 			foreign := "eu-west-1"
 			if l.t.Region == foreign {
 				foreign = "us-east-1"
 			}
-			elsewhere, exs := l.walk(0, live.Intent{Region: foreign})
-			if last := exs[len(exs)-1]; last.Status == 200 && eachOnce(l.mine, elsewhere) == nil {
-				l.unsupported("region", fmt.Sprintf("%s=%s is ignored: every bucket of the run, created in %s, is listed", p.Params.Region, foreign, l.t.Region), exs[0])
-			}
-			names, more := l.walk(0, live.Intent{Region: l.t.Region})
+			l.zoneIgnored("region", live.Intent{Region: foreign}, p.Params.Region+"="+foreign)
+			names, exs := l.walk(0, live.Intent{Region: l.t.Region})
 			// filter.region fires on a foreign bucket
-			l.filtered("filter region", names, more, l.mine, false, p.Params.Region+"="+l.t.Region)
+			l.filtered("filter region", names, exs, l.mine, false, p.Params.Region+"="+l.t.Region)
 		})
 		It("honours the Location header", func() {
 			if !has("location") {
 				Skip(p.Name + " documents no Location filter")
 			}
 			l.needBuckets()
-			foreign := "gsc-nowhere"
-			elsewhere, other := l.walk(0, live.Intent{Location: foreign})
-			if last := other[len(other)-1]; last.Status == 200 && eachOnce(l.mine, elsewhere) == nil {
-				l.unsupported("location", fmt.Sprintf("%s: %s is ignored: every bucket of the run, created in %s, is listed", p.Params.LocationHeader, foreign, l.t.Region), other[0])
-			}
+			l.zoneIgnored("location", live.Intent{Location: "gsc-nowhere"}, p.Params.LocationHeader+": gsc-nowhere")
 			names, exs := l.walk(0, live.Intent{Location: l.t.Region})
 			l.filtered("filter location", names, exs, l.mine, false, p.Params.LocationHeader+": "+l.t.Region)
 		})
