@@ -333,15 +333,21 @@ func (l *liveSpecs) walk(size int, in live.Intent) ([]string, []*live.Exchange) 
 	return names, exs
 }
 
-// eachOnce says whether every bucket of mine occurs exactly once in
-// names, in any order: filters judge membership, pagination judges order.
-func eachOnce(mine, names []string) error {
+// mineIn picks the run's buckets out of names, in the order listed.
+func mineIn(mine, names []string) []string {
 	var got []string
 	for _, n := range names {
 		if slices.Contains(mine, n) {
 			got = append(got, n)
 		}
 	}
+	return got
+}
+
+// eachOnce says whether every bucket of mine (sorted) occurs exactly once
+// in names, in any order: filters judge membership, pagination order.
+func eachOnce(mine, names []string) error {
+	got := mineIn(mine, names)
 	slices.Sort(got)
 	if !slices.Equal(got, mine) {
 		return fmt.Errorf("the run's buckets came back as %v; want each of %v once", got, mine)
@@ -352,13 +358,7 @@ func eachOnce(mine, names []string) error {
 // each says whether every bucket of mine occurs exactly once in names, in
 // the same order.
 func each(mine, names []string) error {
-	var got []string
-	for _, n := range names {
-		if slices.Contains(mine, n) {
-			got = append(got, n)
-		}
-	}
-	if !slices.Equal(got, mine) {
+	if got := mineIn(mine, names); !slices.Equal(got, mine) {
 		return fmt.Errorf("the run's buckets came back as %v; want each of %v once, in order", got, mine)
 	}
 	return nil
