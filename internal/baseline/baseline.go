@@ -269,21 +269,9 @@ func (b *Baseline) CompareAt(findings []finding.Finding, checked map[string]bool
 			r.New = append(r.New, f)
 		}
 	}
-	if b != nil {
-		for _, e := range b.Entries {
-			if e.IsSpec() || checked != nil && !checked[e.Key.File] {
-				continue
-			}
-			if !found[e.Key] {
-				r.Stale = append(r.Stale, e)
-			}
-			if e.Expired(now) {
-				r.Expired = append(r.Expired, e)
-			}
-		}
-	}
-	byLine(r.Stale)
-	byLine(r.Expired)
+	r.Stale, r.Expired = b.problems(now,
+		func(e Entry) bool { return !e.IsSpec() && (checked == nil || checked[e.Key.File]) },
+		func(e Entry) bool { return found[e.Key] })
 	return r
 }
 
@@ -326,22 +314,33 @@ func (b *Baseline) CompareSpecs(results []outcome.Result, now time.Time) SpecRes
 			r.New = append(r.New, res)
 		}
 	}
-	if b != nil {
-		for _, e := range b.Entries {
-			if !e.IsSpec() || !ran[e.Spec.Target] {
-				continue
-			}
-			if !seen[e.Spec] {
-				r.Stale = append(r.Stale, e)
-			}
-			if e.Expired(now) {
-				r.Expired = append(r.Expired, e)
-			}
+	r.Stale, r.Expired = b.problems(now,
+		func(e Entry) bool { return e.IsSpec() && ran[e.Spec.Target] },
+		func(e Entry) bool { return seen[e.Spec] })
+	return r
+}
+
+// problems returns the entries the run looked at (inScope) that matched
+// nothing (stale) or are past their expiry, each in file order. A nil
+// baseline has none.
+func (b *Baseline) problems(now time.Time, inScope, matched func(Entry) bool) (stale, expired []Entry) {
+	if b == nil {
+		return nil, nil
+	}
+	for _, e := range b.Entries {
+		if !inScope(e) {
+			continue
+		}
+		if !matched(e) {
+			stale = append(stale, e)
+		}
+		if e.Expired(now) {
+			expired = append(expired, e)
 		}
 	}
-	byLine(r.Stale)
-	byLine(r.Expired)
-	return r
+	byLine(stale)
+	byLine(expired)
+	return stale, expired
 }
 
 func byLine(es []Entry) {
