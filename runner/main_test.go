@@ -244,6 +244,12 @@ func TestConformance(t *testing.T) {
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "junit.xml")
 	other := filepath.Join(dir, "other.xml")
+	docs, err := os.ReadFile("../fixtures/docs/baseline.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, "stale.txt")
+	os.WriteFile(stale, append(docs, "fixtures/docs/cos/case1-all-buckets.txtar http.host 1 9:1 a finding fixed since\n"...), 0o644)
 	tests := []struct {
 		name string
 		args []string
@@ -251,6 +257,9 @@ func TestConformance(t *testing.T) {
 	}{
 		{"embedded default with the documentation baseline", []string{"--baseline", "../fixtures/docs/baseline.txt", "--junit", junit}, 0},
 		{"embedded default without a baseline", []string{"--junit", other}, 1},
+		{"a stale finding entry warns", []string{"--junit", other, "--baseline", stale}, 0},
+		{"a stale finding entry fails under --strict-baseline", []string{"--junit", other, "--baseline", stale, "--strict-baseline"}, 1},
+		{"the documentation baseline holds under --strict-baseline", []string{"--junit", other, "--baseline", "../fixtures/docs/baseline.txt", "--strict-baseline"}, 0},
 		{"valid fixtures only", []string{"--junit", other, "--label-filter", "valid"}, 0},
 		{"bad label filter", []string{"--junit", other, "--label-filter", "(("}, 2},
 		{"missing input", []string{"--junit", other, "no/such/dir"}, 2},
