@@ -174,3 +174,32 @@ func TestMatrix(t *testing.T) {
 		t.Errorf("HTML report: %v", err)
 	}
 }
+
+// A --markdown file that is GitHub's job summary is appended to, so the
+// earlier steps' summaries stay; any other file is replaced.
+func TestMarkdownAppendsToStepSummary(t *testing.T) {
+	dir := t.TempDir()
+	results := filepath.Join(dir, "r.json")
+	var buf bytes.Buffer
+	outcome.Write(&buf, &outcome.Run{Results: []outcome.Result{{Target: "minio", Spec: "walks", ID: "walks", Status: outcome.Pass}}})
+	os.WriteFile(results, buf.Bytes(), 0o644)
+	summary, other := filepath.Join(dir, "summary.md"), filepath.Join(dir, "other.md")
+	for _, f := range []string{summary, other} {
+		os.WriteFile(f, []byte("an earlier step\n"), 0o644)
+	}
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+	for _, f := range []string{summary, other} {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"matrix", "--markdown", f, results}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	}
+	got, _ := os.ReadFile(summary)
+	if !bytes.HasPrefix(got, []byte("an earlier step\n")) || !bytes.Contains(got, []byte("| walks |")) {
+		t.Errorf("step summary not appended to:\n%s", got)
+	}
+	got, _ = os.ReadFile(other)
+	if bytes.Contains(got, []byte("an earlier step")) || !bytes.Contains(got, []byte("| walks |")) {
+		t.Errorf("another file not replaced:\n%s", got)
+	}
+}
