@@ -36,12 +36,12 @@ import (
 // the project's own tests, so it is not a conformance target.
 var defaultSets = []string{"docs", "valid"}
 
-func runConformance(args []string, stderr io.Writer) error {
+func runConformance(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
 	fs.SetOutput(flagOutput)
 	baselineFile := fs.String("baseline", "", "file of accepted findings and spec outcomes (without it, any error finding fails its spec)")
 	gf := addGateFlags(fs)
-	var files reportFiles
+	files := reportFiles{stdout: stdout}
 	files.register(fs, "reports/junit.xml")
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
 	verbose := fs.Bool("v", false, "print every spec, and every live exchange (redacted) as it happens")
@@ -50,6 +50,9 @@ func runConformance(args []string, stderr io.Writer) error {
 	}
 	if _, err := types.ParseLabelFilter(*labels); err != nil {
 		return usagef("conformance: --label-filter: %v", err)
+	}
+	if err := files.check("", ""); err != nil {
+		return err
 	}
 	var recs []*exchange.Recording
 	var err error
@@ -84,15 +87,13 @@ func runConformance(args []string, stderr io.Writer) error {
 	}
 	defer stop()
 	ledger := &live.Ledger{}
-	ctx, cancel := interruptible()
-	defer cancel()
-	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx, Trace: trace(*verbose, stderr)}
+	sigs := catchSignals(stderr, runInterruptNote)
+	defer sigs.stop()
+	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: sigs.ctx, Trace: trace(*verbose, stderr)}
+	fmt.Fprintf(stderr, "run %s: the reference endpoints of %d vendor(s), in-process\n", suite.LiveRun.RunID, len(targets))
 
 	run, err := runSpecs("GET Service conformance", files, *labels, *verbose, stderr)
-	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err
 	}
 	// The recorded specs accept baselined findings themselves; what is

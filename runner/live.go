@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -172,7 +171,7 @@ func (f *liveFlags) target() (*live.Target, error) {
 	}
 	return &live.Target{
 		Contract: c, Endpoint: u, Creds: creds, Signature: sig, Region: region,
-		Addressing: f.addressing, BucketSuffix: suffix, Client: live.NewClient(limits, tlsConfig),
+		Addressing: f.addressing, BucketSuffix: suffix, Client: live.NewClient(limits, tlsConfig), TLS: tlsConfig,
 	}, nil
 }
 
@@ -203,7 +202,7 @@ func recorder(dir string) (func(string, []byte) error, error) {
 	}, nil
 }
 
-func runLive(args []string, stderr io.Writer) error {
+func runLive(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(flagOutput)
 	var lf liveFlags
@@ -215,7 +214,7 @@ func runLive(args []string, stderr io.Writer) error {
 	baselineFile := fs.String("baseline", "", "file of accepted spec outcomes (spec TARGET SPEC-ID STATUS [expires=DATE] REASON)")
 	gf := addGateFlags(fs)
 	writeBaseline := fs.String("write-baseline", "", "write the run's failed and unsupported specs as a baseline to this file (their summaries as reasons: edit them)")
-	var files reportFiles
+	files := reportFiles{stdout: stdout}
 	files.register(fs, "reports/junit.xml")
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
 	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
@@ -236,6 +235,9 @@ func runLive(args []string, stderr io.Writer) error {
 		}
 		base = b
 	}
+	if err := files.check(*record, *writeBaseline); err != nil {
+		return err
+	}
 	t, err := lf.target()
 	if err != nil {
 		return err
@@ -245,27 +247,24 @@ func runLive(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := interruptible()
-	defer stop()
+	sigs := catchSignals(stderr, runInterruptNote)
+	defer sigs.stop()
 	ledger := &live.Ledger{}
 	suite.LiveRun = suite.LiveConfig{
 		Targets: map[string]*live.Target{lf.vendor: t}, RunID: newRunID(), ReadOnly: *readOnly,
-		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx, Trace: trace(*verbose, stderr),
+		Buckets: *buckets, Ledger: ledger, Record: rec, Context: sigs.ctx, Trace: trace(*verbose, stderr),
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
 	fmt.Fprintf(stderr, "run %s: %s at %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted())
 	run, err := runSpecs("GET Service live run", files, *labels, *verbose, stderr)
-	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err
 	}
 	if *writeBaseline != "" {
-		if err := writeFile(*writeBaseline, baseline.FormatSpecs(run.Results)); err != nil {
+		if err := writeOutput(*writeBaseline, baseline.FormatSpecs(run.Results), stdout); err != nil {
 			return fmt.Errorf("--write-baseline: %w", err)
 		}
-		fmt.Fprintf(stderr, "wrote %s\n", *writeBaseline)
+		fmt.Fprintf(stderr, "wrote %s\n", shownPath(*writeBaseline))
 	}
 	return judgeRun(run, base, *baselineFile, baseline.Result{}, *gf, stderr)
 }
@@ -274,18 +273,6 @@ func runLive(args []string, stderr io.Writer) error {
 func trace(verbose bool, w io.Writer) io.Writer {
 	if verbose {
 		return w
-	}
-	return nil
-}
-
-// cleanup deletes what the run created, with a fresh context: the run's
-// may be cancelled by then.
-func cleanup(l *live.Ledger, stderr io.Writer) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := l.Cleanup(ctx); err != nil {
-		fmt.Fprintf(stderr, "runner: %v\n", err)
-		return fmt.Errorf("%w: %v", errFindings, err) // exit 1: the account holds the run's leftovers
 	}
 	return nil
 }

@@ -4,9 +4,11 @@
 //	runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] FILE|DIR...
 //	runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
 //
+//	runner cleanup --vendor V --endpoint URL (--run ID | --all-runs) [--yes]
+//
 // Exit codes: 0 clean (or within the baseline), 1 findings at error
 // severity outside the baseline (or a failed spec), 2 usage or unreadable
-// input.
+// input, 130 and 143 interrupted by SIGINT and SIGTERM.
 package main
 
 import (
@@ -16,10 +18,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"slices"
-	"syscall"
 )
 
 // Exit codes.
@@ -45,9 +45,10 @@ const usage = `usage:
   runner conformance [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] [FILE|DIR...]
   runner run --vendor V --endpoint URL [--name NAME] [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] ...
   runner matrix [--markdown FILE] [--html FILE] [--junit FILE] [--title T] RESULTS.json...
+  runner cleanup --vendor V --endpoint URL (--run ID | --all-runs) [--yes] ...
   runner serve --vendor V [--addr 127.0.0.1:PORT] [--fault NAME]...
   runner version
-REPORTS: --junit FILE --results FILE --markdown FILE --html FILE
+REPORTS: --junit FILE --results FILE --markdown FILE --html FILE (FILE "-": standard output)
 Run "runner COMMAND -h" for a command's flags.`
 
 func main() {
@@ -73,11 +74,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "check":
 		err = runCheck(args[1:], stdout, stderr)
 	case "conformance":
-		err = runConformance(args[1:], stderr)
+		err = runConformance(args[1:], stdout, stderr)
 	case "run":
-		err = runLive(args[1:], stderr)
+		err = runLive(args[1:], stdout, stderr)
 	case "matrix":
-		err = runMatrix(args[1:], stderr)
+		err = runMatrix(args[1:], stdout, stderr)
+	case "cleanup":
+		err = runCleanup(args[1:], stdout, stderr)
 	case "serve":
 		err = runServe(args[1:], stdout, stderr)
 	case "version":
@@ -90,9 +93,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = usagef("unknown command %q", args[0])
 	}
 	var ue usageError
+	var ie interrupted
 	switch {
 	case err == nil:
 		return exitClean
+	case errors.As(err, &ie):
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+		return 128 + int(ie.sig)
 	case errors.Is(err, errFindings):
 		return exitFindings
 	case help && errors.Is(err, flag.ErrHelp):
@@ -116,7 +123,9 @@ func version() string {
 	return fmt.Sprintf("runner %s (%s, %s)", info.Main.Version, info.Main.Path, info.GoVersion)
 }
 
-// interruptible returns a context cancelled by SIGINT or SIGTERM.
+// interruptible returns a context cancelled by SIGINT or SIGTERM, for a
+// command that has nothing to clean up (serve).
 func interruptible() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	s := catchSignals(io.Discard, "")
+	return s.ctx, s.stop
 }

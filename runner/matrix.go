@@ -10,11 +10,11 @@ import (
 
 // runMatrix joins the results of several runs (runner run --results) into
 // one report: the compatibility matrix of every target they ran against.
-func runMatrix(args []string, stderr io.Writer) error {
+func runMatrix(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("matrix", flag.ContinueOnError)
 	fs.SetOutput(flagOutput)
 	title := fs.String("title", "GET Service compatibility", "the report's title")
-	var files reportFiles
+	files := reportFiles{stdout: stdout}
 	files.register(fs, "")
 	if err := fs.Parse(args); err != nil {
 		return usagef("matrix: %w", err)
@@ -24,6 +24,9 @@ func runMatrix(args []string, stderr io.Writer) error {
 	}
 	if files.junit == "" && files.results == "" && files.markdown == "" && files.html == "" {
 		return usagef("matrix: name a report to write: --markdown, --html, --junit or --results")
+	}
+	if err := files.check("", ""); err != nil {
+		return err
 	}
 	var runs []*outcome.Run
 	for _, file := range fs.Args() {

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/onsi/ginkgo/v2"
 
@@ -16,9 +19,10 @@ import (
 )
 
 // reportFiles says where a spec run's reports go; an empty name writes
-// none of that kind.
+// none of that kind, "-" writes it to stdout.
 type reportFiles struct {
 	junit, results, markdown, html string
+	stdout                         io.Writer // the command's standard output
 }
 
 func (r *reportFiles) register(fs *flag.FlagSet, junit string) {
@@ -55,29 +59,79 @@ func (r *reportFiles) write(run *outcome.Run, stderr io.Writer) error {
 		if err := out.write(&buf, run); err != nil {
 			return err
 		}
-		if err := writeReport(out.file, buf.Bytes()); err != nil {
+		if err := writeOutput(out.file, buf.Bytes(), r.stdout); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %s\n", out.file)
+		fmt.Fprintf(stderr, "wrote %s\n", shownPath(out.file))
 	}
 	return nil
 }
 
-// writeReport writes a report to a file, or appends it where appending is
-// what the file is for: GitHub's job summary collects every step's.
-func writeReport(name string, data []byte) error {
-	if name == os.Getenv("GITHUB_STEP_SUMMARY") {
-		f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			return err
+// shownPath is how "wrote ..." names where an output went.
+func shownPath(name string) string {
+	if name == "-" {
+		return "- (standard output)"
+	}
+	return name
+}
+
+// writeOutput writes an output file where it was asked to go, and only
+// there: "-" (or a path that is the process's standard output, such as
+// /dev/stdout) to stdout; GitHub's job summary appended to, since it
+// collects every step's; a symlink, device or FIFO written through, so
+// the link stays a link and the device gets the bytes; a regular or new
+// file replaced atomically.
+func writeOutput(name string, data []byte, stdout io.Writer) error {
+	if name == "-" || (stdout != nil && isStdout(name)) {
+		if stdout == nil {
+			stdout = os.Stdout
 		}
-		_, err = f.Write(data)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+		_, err := stdout.Write(data)
 		return err
 	}
+	if summary := os.Getenv("GITHUB_STEP_SUMMARY"); summary != "" && name == summary {
+		return appendFile(name, data)
+	}
+	if fi, err := os.Lstat(name); err == nil && !fi.Mode().IsRegular() {
+		return writeThrough(name, data)
+	}
 	return writeFile(name, data)
+}
+
+// isStdout says name is the file the process's standard output is.
+func isStdout(name string) bool {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return false
+	}
+	out, err := os.Stdout.Stat()
+	return err == nil && os.SameFile(fi, out)
+}
+
+func appendFile(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// writeThrough opens what name leads to and truncates it: what a shell's
+// > does. A rename would replace a symlink or a device by a file.
+func writeThrough(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // writeFile writes a report through a temporary file and a rename, so an
@@ -104,4 +158,99 @@ func writeFile(name string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), name)
+}
+
+// check finds, before the first request, an output that could not be
+// written at the end: the reports, a --record directory and a
+// --write-baseline file (empty: none). Each must be a path whose directory
+// exists or can be made and takes a new file, and must not be a directory
+// itself.
+func (r *reportFiles) check(record, writeBaseline string) error {
+	toStdout := 0
+	for _, out := range []struct{ flag, file string }{
+		{"--junit", r.junit}, {"--results", r.results}, {"--markdown", r.markdown}, {"--html", r.html},
+		{"--write-baseline", writeBaseline},
+	} {
+		switch out.file {
+		case "":
+			continue
+		case "-":
+			if toStdout++; toStdout > 1 {
+				return usagef("only one output can go to standard output (-)")
+			}
+			continue
+		}
+		if err := writableFile(out.file); err != nil {
+			return fmt.Errorf("%s %s cannot be written: %w", out.flag, out.file, err)
+		}
+	}
+	if record != "" {
+		if err := writableDir(record); err != nil {
+			return fmt.Errorf("--record %s cannot be written: %w", record, err)
+		}
+	}
+	return nil
+}
+
+// writableFile says why name cannot be written as an output, or nil.
+func writableFile(name string) error {
+	fi, err := os.Stat(name) // through symlinks: what gets written
+	switch {
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("it is a directory")
+	case err == nil && fi.Mode().IsRegular():
+		if lfi, lerr := os.Lstat(name); lerr == nil && lfi.Mode()&os.ModeSymlink != 0 {
+			f, err := os.OpenFile(name, os.O_WRONLY, 0) // written through: opened, not replaced
+			if err != nil {
+				return err
+			}
+			return f.Close()
+		}
+		return canCreateIn(filepath.Dir(name)) // replaced by a rename
+	case err == nil:
+		return nil // a device or FIFO: written through as it is
+	case errors.Is(err, fs.ErrNotExist):
+		if target, lerr := os.Readlink(name); lerr == nil { // a dangling symlink
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(name), target)
+			}
+			return canCreateIn(filepath.Dir(target))
+		}
+		return writableDir(filepath.Dir(name))
+	case errors.Is(err, syscall.ENOTDIR):
+		return writableDir(filepath.Dir(name))
+	}
+	return err
+}
+
+// writableDir says why dir cannot take new files, or nil: it must be a
+// directory, or not exist below a directory that takes new files.
+func writableDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && !fi.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	case err == nil:
+		return canCreateIn(dir)
+	case errors.Is(err, fs.ErrNotExist):
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return err
+		}
+		return writableDir(parent)
+	case errors.Is(err, syscall.ENOTDIR):
+		return fmt.Errorf("a part of %s is not a directory", dir)
+	}
+	return err
+}
+
+// canCreateIn creates and removes a file in dir: the only test of
+// writability that tells the truth for root, ACLs and read-only mounts.
+func canCreateIn(dir string) error {
+	f, err := os.CreateTemp(dir, ".gsc-check-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/xml"
 	"fmt"
@@ -32,7 +33,10 @@ type Target struct {
 	// BucketSuffix ends every bucket name the run creates (COS: -APPID).
 	BucketSuffix string
 	Client       *Client
-	Now          func() time.Time
+	// TLS is the configuration Client was built with (nil: the system's);
+	// cleanup builds a client of its own with it.
+	TLS *tls.Config
+	Now func() time.Time
 }
 
 // Tamper makes a request fail authentication in one named way.

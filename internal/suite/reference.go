@@ -62,6 +62,6 @@ func ReferenceRun(runID string, vendors ...string) (func() error, error) {
 	LiveRun = LiveConfig{Targets: targets, RunID: runID, Buckets: 5, Ledger: ledger}
 	return func() error {
 		defer stop()
-		return ledger.Cleanup(LiveRun.ctxOrBackground())
+		return ledger.Cleanup(LiveRun.ctxOrBackground(), live.DefaultLimits).Err()
 	}, nil
 }
