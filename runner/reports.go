@@ -232,14 +232,14 @@ func writableDir(dir string) error {
 		return fmt.Errorf("%s is not a directory", dir)
 	case err == nil:
 		return canCreateIn(dir)
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		// Look up the path for what exists: a directory to make this
+		// one in, or the file in the way.
 		parent := filepath.Dir(dir)
 		if parent == dir {
 			return err
 		}
 		return writableDir(parent)
-	case errors.Is(err, syscall.ENOTDIR):
-		return fmt.Errorf("a part of %s is not a directory", dir)
 	}
 	return err
 }
