@@ -112,7 +112,7 @@ func (c *console) summary(run *outcome.Run, junit string) {
 			more := run.Counts()[outcome.Fail] - listed
 			fmt.Fprintf(c.w, "... and %d more failure(s)", more)
 			if junit != "" {
-				fmt.Fprintf(c.w, ": see %s", junit)
+				fmt.Fprintf(c.w, ": see %s", shownPath(junit))
 			}
 			fmt.Fprintln(c.w)
 			break
