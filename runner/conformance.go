@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
-	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/getservice-conformance/gsc/fixtures"
 	"github.com/getservice-conformance/gsc/internal/baseline"
@@ -45,11 +45,15 @@ func runConformance(args []string, stderr io.Writer) error {
 	files.register(fs, "reports/junit.xml")
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
 	verbose := fs.Bool("v", false, "print every spec, and every live exchange (redacted) as it happens")
+	deadline := deadlineFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return usagef("conformance: %w", err)
 	}
-	if _, err := types.ParseLabelFilter(*labels); err != nil {
-		return usagef("conformance: --label-filter: %v", err)
+	if *deadline <= 0 {
+		return usagef("conformance: --deadline must be more than 0")
+	}
+	if err := checkLabelFilter("conformance", *labels); err != nil {
+		return err
 	}
 	var recs []*exchange.Recording
 	var err error
@@ -86,6 +90,8 @@ func runConformance(args []string, stderr io.Writer) error {
 	ledger := &live.Ledger{}
 	ctx, cancel := interruptible()
 	defer cancel()
+	ctx, cancelDeadline := context.WithTimeout(ctx, *deadline)
+	defer cancelDeadline()
 	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx, Trace: trace(*verbose, stderr)}
 
 	run, err := runSpecs("GET Service conformance", files, *labels, *verbose, stderr)
@@ -113,7 +119,9 @@ func runConformance(args []string, stderr io.Writer) error {
 // judgeRun decides a spec run's exit: failed specs outside the baseline
 // fail it; under --strict-baseline so do new unsupported outcomes (a
 // server that stops paginating is news) and stale or expired entries,
-// of spec outcomes and of findings alike.
+// of spec outcomes and of findings alike. A run without a failure that
+// could not judge (no spec selected, specs that could not run, every
+// spec skipped) is exit 2, before any baseline entry it left stale.
 func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found baseline.Result, gf gateFlags, stderr io.Writer) error {
 	specs := base.CompareSpecs(run.Results, time.Now())
 	t := tally{Stale: len(found.Stale) + len(specs.Stale), Expired: len(found.Expired) + len(specs.Expired)}
@@ -130,6 +138,12 @@ func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found base
 		}
 	}
 	reportBaseline(stderr, file, append(found.Stale, specs.Stale...), append(found.Expired, specs.Expired...), gf.StrictBaseline)
+	if t.Failed == 0 {
+		// Nothing failed; the run must still have judged something.
+		if err := judgedSomething(run); err != nil {
+			return err
+		}
+	}
 	return gate(t, gf)
 }
 

@@ -219,6 +219,7 @@ func runLive(args []string, stderr io.Writer) error {
 	files.register(fs, "reports/junit.xml")
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
 	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
+	deadline := deadlineFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return usagef("run: %w", err)
 	}
@@ -227,6 +228,12 @@ func runLive(args []string, stderr io.Writer) error {
 	}
 	if *buckets < 1 || *buckets > 100 {
 		return usagef("run: --buckets must be between 1 and 100")
+	}
+	if *deadline <= 0 {
+		return usagef("run: --deadline must be more than 0")
+	}
+	if err := checkLabelFilter("run", *labels); err != nil {
+		return err
 	}
 	var base *baseline.Baseline
 	if *baselineFile != "" {
@@ -247,13 +254,15 @@ func runLive(args []string, stderr io.Writer) error {
 	}
 	ctx, stop := interruptible()
 	defer stop()
+	ctx, cancelDeadline := context.WithTimeout(ctx, *deadline)
+	defer cancelDeadline()
 	ledger := &live.Ledger{}
 	suite.LiveRun = suite.LiveConfig{
 		Targets: map[string]*live.Target{lf.vendor: t}, RunID: newRunID(), ReadOnly: *readOnly,
 		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx, Trace: trace(*verbose, stderr),
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
-	fmt.Fprintf(stderr, "run %s: %s at %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted())
+	fmt.Fprintf(stderr, "run %s: %s at %s, deadline %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted(), *deadline)
 	run, err := runSpecs("GET Service live run", files, *labels, *verbose, stderr)
 	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
 		err = cerr
@@ -268,6 +277,14 @@ func runLive(args []string, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "wrote %s\n", *writeBaseline)
 	}
 	return judgeRun(run, base, *baselineFile, baseline.Result{}, *gf, stderr)
+}
+
+// defaultDeadline bounds a whole run, whatever the endpoint does.
+const defaultDeadline = 15 * time.Minute
+
+// deadlineFlag defines --deadline on fs.
+func deadlineFlag(fs *flag.FlagSet) *time.Duration {
+	return fs.Duration("deadline", defaultDeadline, "the longest the whole run may take; specs still running then end as could not run")
 }
 
 // trace is where -v prints exchanges.
