@@ -207,6 +207,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		{"filters / prefix is honoured", "unsupported", "pass", "skipped"},
 		{"auth / request signed two hours ago is rejected", "skipped", "pass", "pass"},
 		{"schema / every bucket has a creation date", "none", "pass", "fail"},
+		{"headers / answers with the contract's headers", "error", "pass", "pass"},
 	}
 	if !slices.Equal(matrix.Head, wantHead) {
 		t.Errorf("header = %q, want %q", matrix.Head, wantHead)
@@ -225,9 +226,10 @@ func TestHTMLInBrowser(t *testing.T) {
 		}
 	}
 
-	colours := eval[map[string]string](t, ctx, "reading colours", `Object.fromEntries(["c1-1", "c2-1", "c3-1", "c4-1"].map(id =>
+	colours := eval[map[string]string](t, ctx, "reading colours", `Object.fromEntries(["c1-1", "c2-1", "c3-1", "c4-1", "c6-1"].map(id =>
 		[id, getComputedStyle(document.getElementById(id)).backgroundColor]))`)
-	wantColours := map[string]string{"c1-1": "rgb(218, 251, 225)", "c2-1": "rgb(255, 235, 233)", "c3-1": "rgb(255, 248, 197)", "c4-1": "rgb(246, 248, 250)"}
+	wantColours := map[string]string{"c1-1": "rgb(218, 251, 225)", "c2-1": "rgb(255, 235, 233)", "c3-1": "rgb(255, 248, 197)", "c4-1": "rgb(246, 248, 250)",
+		"c6-1": "rgb(251, 239, 255)"}
 	for id, want := range wantColours {
 		if colours[id] != want {
 			t.Errorf("%s background %s, want %s (is the stylesheet's CSP hash right?)", id, colours[id], want)
@@ -248,6 +250,16 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	if !f.Open || !f.Visible {
 		t.Errorf("c2-1 after a click: %+v", f)
+	}
+
+	// A spec that could not run opens to why.
+	do(t, ctx, "opening c6-1", chromedp.Click(chromedp.CSS("#c6-1 summary")), chromedp.WaitVisible(chromedp.CSS("#c6-1 .finding")))
+	if f := readFinding(t, ctx, "c6-1"); !f.Visible || !strings.Contains(f.Text, "error versitygw: headers / answers with the contract's headers") ||
+		!strings.Contains(f.Text, "set-up: creating bucket gsc-1a2b3c4d-00 was refused: 403 AccessDenied") {
+		t.Errorf("the cell that could not run does not say why: %+v", f)
+	}
+	if s := eval[string](t, ctx, "reading the summary", `document.getElementById("summary").innerText`); !strings.Contains(s, "run gsc-1a2b3c4d, 57 requests") {
+		t.Errorf("the summary lacks the run's facts: %q", s)
 	}
 
 	// Opening another closes the first; the hostile summary is text.

@@ -9,6 +9,12 @@ import (
 	"github.com/getservice-conformance/gsc/internal/outcome"
 )
 
+// ErrorEntry names the report entry of a live spec that could not run
+// (set-up failed, the endpoint was unreachable or stalled, the run's
+// deadline passed); its value is the reason, on one line. The spec then
+// ends with Skip(reason), and Outcomes reports it as outcome.Error.
+const ErrorEntry = "error"
+
 // Outcomes turns a Ginkgo report into the run the reports show: one result
 // per spec (It) and target. Specs a label filter left out are not results;
 // specs that skipped themselves are, with their reason.
@@ -18,7 +24,7 @@ func Outcomes(r types.Report) *outcome.Run {
 		if s.LeafNodeType != types.NodeTypeIt || len(s.ContainerHierarchyTexts) == 0 {
 			continue
 		}
-		if s.State == types.SpecStateSkipped && s.Failure.Message == "" {
+		if s.State == types.SpecStateSkipped && s.Failure.Message == "" && !hasEntry(s, ErrorEntry) {
 			continue // filtered out
 		}
 		run.Results = append(run.Results, result(s))
@@ -44,7 +50,7 @@ func result(s types.SpecReport) outcome.Result {
 		Duration: s.RunTime,
 		Output:   s.CapturedGinkgoWriterOutput,
 	}
-	var unsupported string
+	var unsupported, couldNot string
 	for _, e := range s.ReportEntries {
 		switch e.Name {
 		case DeviationEntry:
@@ -53,9 +59,22 @@ func result(s types.SpecReport) outcome.Result {
 			}
 		case UnsupportedEntry:
 			unsupported = e.Value.String()
+		case ErrorEntry:
+			if couldNot == "" {
+				couldNot = outcome.FirstLine(e.Value.String())
+			}
 		}
 	}
 	switch {
+	// A deviation found is the target's, whatever stopped the spec after.
+	case s.State == types.SpecStateFailed:
+		res.Status, res.Message = outcome.Fail, s.Failure.Message
+		res.Summary = failSummary(res)
+	case couldNot != "":
+		res.Status, res.Summary, res.Message = outcome.Error, couldNot, s.Failure.Message
+		if res.Message == "" {
+			res.Message = couldNot
+		}
 	case s.State == types.SpecStatePassed:
 		res.Status = outcome.Pass
 	case s.State == types.SpecStateSkipped && unsupported != "":
@@ -63,21 +82,36 @@ func result(s types.SpecReport) outcome.Result {
 	case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
 		res.Status, res.Message = outcome.Skipped, s.Failure.Message
 		res.Summary = outcome.FirstLine(res.Message)
-	default: // failed, panicked, interrupted, aborted, timed out
-		res.Status, res.Message = outcome.Fail, s.Failure.Message
-		if s.State != types.SpecStateFailed {
-			res.Message = s.State.String() + ": " + res.Message
-		}
+	default:
+		// Interrupted, aborted, timed out or panicked: the spec did not
+		// finish judging, and none of these is the target's deviation.
+		res.Status, res.Message = outcome.Error, s.State.String()+": "+s.Failure.Message
 		res.Summary = outcome.FirstLine(res.Message)
-		if len(res.Deviations) > 0 {
-			d := res.Deviations[0]
-			res.Summary = "expected " + outcome.FirstLine(d.Expected) + "; saw " + outcome.FirstLine(d.Seen)
-			if d.Where != "" {
-				res.Summary += " (" + d.Where + ")"
-			}
-		}
 	}
 	return res
+}
+
+// failSummary is a failure's line in a matrix cell: its first deviation,
+// else the first line of its message.
+func failSummary(res outcome.Result) string {
+	if len(res.Deviations) == 0 {
+		return outcome.FirstLine(res.Message)
+	}
+	d := res.Deviations[0]
+	summary := "expected " + outcome.FirstLine(d.Expected) + "; saw " + outcome.FirstLine(d.Seen)
+	if d.Where != "" {
+		summary += " (" + d.Where + ")"
+	}
+	return summary
+}
+
+func hasEntry(s types.SpecReport, name string) bool {
+	for _, e := range s.ReportEntries {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // targetOf reads a top-level container: "<vendor> live" holds the live
