@@ -94,7 +94,7 @@ func runConformance(args []string, stderr io.Writer) error {
 	defer cancelDeadline()
 	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx, Trace: trace(*verbose, stderr)}
 
-	run, err := runSpecs("GET Service conformance", files, *labels, *verbose, stderr)
+	run, err := runSpecs("GET Service conformance", runFacts{suite.LiveRun.RunID, targets}, files, *labels, *verbose, stderr)
 	if cerr := cleanup(ledger, stderr); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -141,7 +141,7 @@ func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found base
 	if t.Failed == 0 {
 		// Nothing failed; the run must still have judged something.
 		if err := judgedSomething(run); err != nil {
-			return err
+			return fmt.Errorf("could not judge: %w", err)
 		}
 	}
 	return gate(t, gf)
@@ -149,7 +149,7 @@ func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found base
 
 // runSpecs runs the Ginkgo specs once (Ginkgo allows one run per process)
 // with a label filter, and writes the reports.
-func runSpecs(description string, files reportFiles, labels string, verbose bool, stderr io.Writer) (run *outcome.Run, err error) {
+func runSpecs(description string, facts runFacts, files reportFiles, labels string, verbose bool, stderr io.Writer) (run *outcome.Run, err error) {
 	progress = &console{w: stderr, tty: isTerminal(stderr)}
 	defer func() { progress = nil }()
 	// Ginkgo reads its configuration from the standard flag set. Its own
@@ -178,15 +178,38 @@ func runSpecs(description string, files reportFiles, labels string, verbose bool
 	if run == nil { // the suite never got to its report: say so, do not pretend
 		return nil, fmt.Errorf("the specs ended without a report")
 	}
+	if c := run.Counts(); t.failed && c[outcome.Fail]+c[outcome.Error] == 0 {
+		// A failure outside any spec (a suite node) is the runner's, not
+		// the target's: the run could not judge.
+		run.Results = append(run.Results, outcome.Result{Target: "runner", Spec: "suite set-up", Status: outcome.Error, Summary: "a suite node failed: see the output above"})
+	}
+	facts.fill(run)
 	progress.summary(run, files.junit)
 	if err := files.write(run, stderr); err != nil {
 		return run, fmt.Errorf("writing reports: %w", err)
 	}
-	if t.failed && run.Counts()[outcome.Fail] == 0 {
-		// A failure outside any spec (a suite node) fails the run too.
-		run.Results = append(run.Results, outcome.Result{Target: "runner", Spec: "suite set-up", Status: outcome.Fail, Summary: "a suite node failed: see the output above"})
-	}
 	return run, nil
+}
+
+// runFacts are what a run's reports say about the run as a whole.
+type runFacts struct {
+	RunID   string
+	Targets map[string]*live.Target // whose requests are counted
+}
+
+// fill sets the run's facts, and, when it could not judge, why.
+func (f runFacts) fill(run *outcome.Run) {
+	run.RunID = f.RunID
+	for _, t := range f.Targets {
+		if c, ok := any(t.Client).(interface{ Requests() int }); ok { // TODO(merge client): t.Client.Requests()
+			run.Requests += c.Requests()
+		}
+	}
+	if run.Counts()[outcome.Fail] == 0 {
+		if err := judgedSomething(run); err != nil {
+			run.Error = err.Error()
+		}
+	}
 }
 
 // failRecorder is the ginkgo.GinkgoTestingT a plain program offers.

@@ -28,9 +28,6 @@ func checkLabelFilter(command, expr string) error {
 	return usagef("%s: --label-filter %q does not parse: %s", command, expr, msg)
 }
 
-// statusError is outcome's "could not run".
-const statusError = outcome.Status("error")
-
 // judgedSomething says why a run that failed no spec still cannot pass:
 // it ran no spec at all (a selection that matches none), some specs could
 // not run (set-up failed, the endpoint was unreachable or stalled, the
@@ -38,13 +35,13 @@ const statusError = outcome.Status("error")
 // gate that judged nothing must not pass.
 func judgedSomething(run *outcome.Run) error {
 	if len(run.Results) == 0 {
-		return errors.New("the selection matches no spec: nothing was judged")
+		return errors.New("the selection matches no spec")
 	}
 	judged, cannot := 0, 0
 	var why []string
 	for _, r := range run.Results {
 		switch r.Status {
-		case statusError:
+		case outcome.Error:
 			cannot++
 			reason := r.Target + ": " + r.Summary
 			if len(why) < 3 && !slices.Contains(why, reason) {
@@ -56,9 +53,9 @@ func judgedSomething(run *outcome.Run) error {
 	}
 	switch {
 	case cannot > 0:
-		return fmt.Errorf("could not judge: %d of %d spec(s) could not run: %s", cannot, len(run.Results), strings.Join(why, "; "))
+		return fmt.Errorf("%d of %d spec(s) could not run: %s", cannot, len(run.Results), strings.Join(why, "; "))
 	case judged == 0:
-		return fmt.Errorf("could not judge: every one of the %d spec(s) selected was skipped", len(run.Results))
+		return fmt.Errorf("every one of the %d spec(s) selected was skipped", len(run.Results))
 	}
 	return nil
 }
