@@ -46,10 +46,15 @@ fuzz:
 # Real S3 servers: installs the versions pinned in interop/run.sh with
 # `go install` into $(INTEROP_CACHE)/bin (once per version), starts each on
 # 127.0.0.1 with a fresh data directory, runs the S3 live specs against
-# it and stops it. Reports land in reports/interop/.
+# it and stops it. Reports land in reports/interop/ (untracked), the
+# matrix in reports/interop/compatibility.md. interop-publish runs every
+# server and updates the committed reports/compatibility.md.
 INTEROP_SERVERS ?= versitygw minio gofakes3
 INTEROP_CACHE ?= $(CURDIR)/.cache/interop
 
-.PHONY: interop
+.PHONY: interop interop-publish
 interop:
 	GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) bash interop/run.sh $(INTEROP_SERVERS)
+
+interop-publish:
+	GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) INTEROP_PUBLISH=1 bash interop/run.sh
