@@ -54,7 +54,9 @@ INTEROP_CACHE ?= $(CURDIR)/.cache/interop
 
 .PHONY: interop interop-publish
 interop:
-	GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) bash interop/run.sh $(INTEROP_SERVERS)
+	@echo "bash interop/run.sh $(INTEROP_SERVERS)"
+	@GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) bash interop/run.sh $(INTEROP_SERVERS)
 
 interop-publish:
-	GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) INTEROP_PUBLISH=1 bash interop/run.sh
+	@echo "INTEROP_PUBLISH=1 bash interop/run.sh"
+	@GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) INTEROP_PUBLISH=1 bash interop/run.sh
