@@ -171,6 +171,8 @@ func runSpecs(description string, facts runFacts, files reportFiles, labels stri
 		// Ginkgo's own console report would repeat ours (progress and
 		// summary on stderr, details in the report files); -v shows it.
 		formatter.ColorableStdOut = io.Discard
+	} else {
+		formatter.ColorableStdOut = trimPaths(formatter.ColorableStdOut)
 	}
 	t := &failRecorder{}
 	ginkgo.RunSpecs(t, description)

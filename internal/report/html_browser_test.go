@@ -2,12 +2,10 @@ package report
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,28 +19,20 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/getservice-conformance/gsc/internal/outcome"
+	"github.com/getservice-conformance/gsc/internal/testenv"
 )
 
 // The HTML report is checked in a real headless Chromium (Debian's
-// chromium package). Environment:
-//
-//	GSC_SKIP_BROWSER=1       skip these tests; without it a missing browser fails them
-//	GSC_CHROMIUM=PATH        the browser to run (default: chromium on PATH)
-//	GSC_SCREENSHOT_DIR=DIR   save screenshots of the pages there, to look at
+// chromium package), found by testenv.Chromium: GSC_CHROMIUM=PATH names
+// another, GSC_SKIP_BROWSER=1 skips these tests, and without a browser
+// they skip unless GSC_REQUIRE_ALL=1. GSC_SCREENSHOT_DIR=DIR saves
+// screenshots of the pages there, to look at.
 
 // browser starts a headless Chromium that reaches nothing but loopback,
 // and returns a tab's context.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	if os.Getenv("GSC_SKIP_BROWSER") == "1" {
-		t.Skip("GSC_SKIP_BROWSER=1: the HTML report is not checked in a browser")
-	}
-	name := cmp.Or(os.Getenv("GSC_CHROMIUM"), "chromium")
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("the HTML report is tested in a headless Chromium, and %v: install it (Debian: apt-get install chromium), "+
-			"name it with GSC_CHROMIUM=PATH, or set GSC_SKIP_BROWSER=1 to skip this test", err)
-	}
+	path := testenv.Chromium(t)
 	var output bytes.Buffer
 	var mu sync.Mutex
 	opts := []chromedp.ExecAllocatorOption{

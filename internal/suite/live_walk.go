@@ -39,7 +39,7 @@ type walkPlan struct {
 type walked struct {
 	names   []string
 	regions []string // each name's region, "" where the page shows none
-	exs   []*live.Exchange
+	exs     []*live.Exchange
 	// complete says the last page ended the listing.
 	complete bool
 	// problem says why the walk stopped before the listing ended on its

@@ -1,7 +1,10 @@
 package suite
 
 import (
+	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -46,7 +49,7 @@ func result(s types.SpecReport) outcome.Result {
 		Spec:     spec,
 		ID:       outcome.Slug(spec),
 		Labels:   s.Labels(),
-		Location: s.LeafNodeLocation.String(),
+		Location: location(s.LeafNodeLocation),
 		Duration: s.RunTime,
 		Output:   s.CapturedGinkgoWriterOutput,
 	}
@@ -112,6 +115,33 @@ func hasEntry(s types.SpecReport, name string) bool {
 		}
 	}
 	return false
+}
+
+// ModuleDir is where the compiler saw the module's files, with a final
+// slash: the checkout, the module cache for a binary built with `go
+// install ...@version`, or the module path under -trimpath. This file is
+// internal/suite/outcomes.go.
+var ModuleDir = func() string {
+	_, file, _, ok := runtime.Caller(0)
+	dir, found := strings.CutSuffix(file, "internal/suite/outcomes.go")
+	if !ok || !found {
+		return ""
+	}
+	return dir
+}()
+
+// location is where a spec is declared, relative to the module root
+// (internal/suite/live.go:288): reports show no path of the machine that
+// built the runner. A file outside the module shows its base name only.
+func location(l types.CodeLocation) string {
+	if l.FileName == "" {
+		return ""
+	}
+	file, ok := strings.CutPrefix(l.FileName, ModuleDir)
+	if !ok || ModuleDir == "" {
+		file = filepath.Base(l.FileName)
+	}
+	return file + ":" + strconv.Itoa(l.LineNumber)
 }
 
 // targetOf reads a top-level container: "<vendor> live" holds the live
