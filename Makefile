@@ -17,11 +17,25 @@ conformance:
 check:
 	$(GO) run ./runner check fixtures/docs
 
+# The project's own tests. First it installs the Debian packages some
+# tests need (.ci/provision: as root or with passwordless sudo, unless
+# GSC_PROVISION=0); a test that still lacks a tool or a published schema
+# skips, says why in its log and in $(SKIP_LOG), and the lines after go
+# test's own output count those skips. The exit status is go test's.
+SKIP_LOG = $(CURDIR)/.cache/test-skips.txt
+
 test:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	@bash .ci/provision || true
+	@mkdir -p .cache && rm -f $(SKIP_LOG)
+	@GSC_SKIP_LOG=$(SKIP_LOG) $(GO) test -count=1 ./...; status=$$?; \
+	  if [ -s $(SKIP_LOG) ]; then \
+	    echo "make test: $$(wc -l <$(SKIP_LOG)) test(s) skipped for want of a tool or a published schema:"; \
+	    cut -f2 $(SKIP_LOG) | sort | uniq -c; \
+	  fi; \
+	  exit $$status
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/check/ ./internal/live/
@@ -32,10 +46,17 @@ fuzz:
 # Real S3 servers: installs the versions pinned in interop/run.sh with
 # `go install` into $(INTEROP_CACHE)/bin (once per version), starts each on
 # 127.0.0.1 with a fresh data directory, runs the S3 live specs against
-# it and stops it. Reports land in reports/interop/.
+# it and stops it. Reports land in reports/interop/ (untracked), the
+# matrix in reports/interop/compatibility.md. interop-publish runs every
+# server and updates the committed reports/compatibility.md.
 INTEROP_SERVERS ?= versitygw minio gofakes3
 INTEROP_CACHE ?= $(CURDIR)/.cache/interop
 
-.PHONY: interop
+.PHONY: interop interop-publish
 interop:
-	GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) bash interop/run.sh $(INTEROP_SERVERS)
+	@echo "bash interop/run.sh $(INTEROP_SERVERS)"
+	@GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) bash interop/run.sh $(INTEROP_SERVERS)
+
+interop-publish:
+	@echo "INTEROP_PUBLISH=1 bash interop/run.sh"
+	@GO=$(GO) INTEROP_CACHE=$(INTEROP_CACHE) INTEROP_PUBLISH=1 bash interop/run.sh

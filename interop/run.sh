@@ -7,10 +7,13 @@
 # data directory, waits for it to answer HTTP, runs
 # `runner run --vendor s3` against it, and stops it by its process id.
 #
-# Reports land in reports/interop/: <server>.xml (JUnit), <server>.json
-# (every spec's outcome, for runner matrix), <server>.out (the runner's
-# output), <server>.log (the server's own log), <server>/ (every exchange,
-# redacted). The keys are the AWS documentation's example keys; the
+# Reports land in reports/interop/ (not tracked): <server>.xml (JUnit),
+# <server>.json (every spec's outcome, for runner matrix), <server>.out
+# (the runner's output), <server>.log (the server's own log), <server>/
+# (every exchange, redacted), and compatibility.md and .html, the matrix
+# of the servers that ran. With INTEROP_PUBLISH=1 (make interop-publish)
+# the matrix also replaces the committed reports/compatibility.md, when
+# every server ran. The keys are the AWS documentation's example keys; the
 # secret is masked in everything kept all the same.
 #
 # Each run is judged against interop/baselines/<server>.txt with
@@ -30,6 +33,7 @@ OUT=${INTEROP_REPORTS:-reports/interop}
 START_TIMEOUT=${INTEROP_START_TIMEOUT:-120} # seconds a server may take to answer
 RUN_TIMEOUT=${INTEROP_RUN_TIMEOUT:-900}     # seconds one server's run may take
 BIN=$CACHE/bin
+PUBLISH=${INTEROP_PUBLISH:-0} # 1: update the committed reports/compatibility.md
 
 # The pins: what `go install` builds, and the module and version that
 # `go version -m` must show for an installed binary to be reused.
@@ -59,6 +63,10 @@ REGION=us-east-1
 
 say() { printf 'interop: %s\n' "$*" >&2; }
 
+# shown PATH: PATH as messages show it, relative to the module root when
+# it is inside (no machine path in what is printed).
+shown() { printf '%s' "${1#"$PWD"/}"; }
+
 # installed SERVER: the pinned version is in $BIN.
 installed() {
 	[[ -x $BIN/$1 ]] || return 1
@@ -68,10 +76,10 @@ installed() {
 
 install() {
 	if installed "$1"; then
-		say "$1 ${VERSION[$1]}: already installed in $BIN"
+		say "$1 ${VERSION[$1]}: already installed in $(shown "$BIN")"
 		return
 	fi
-	say "$1 ${VERSION[$1]}: installing into $BIN (log: $CACHE/install-$1.log)"
+	say "$1 ${VERSION[$1]}: installing into $(shown "$BIN") (log: $(shown "$CACHE/install-$1.log"))"
 	local t0=$SECONDS
 	if ! GOBIN=$BIN "$GO" install "${PKG[$1]}@${VERSION[$1]}" >"$CACHE/install-$1.log" 2>&1; then
 		tail -n 20 "$CACHE/install-$1.log" >&2
@@ -220,7 +228,7 @@ interop() {
 	(umask 077 && printf 'access_key_id = %s\nsecret_access_key = %s\n' "$AK" "$SK" >"$creds")
 	port=$(free_port) || { say "$server: no free port"; return 2; }
 	start "$server" "$port" "$data" "$log" || return 2
-	say "$server ${VERSION[$server]}: pid $pid on 127.0.0.1:$port, data in $data"
+	say "$server ${VERSION[$server]}: pid $pid on 127.0.0.1:$port, data in a fresh temporary directory"
 	if ! wait_ready "$port"; then
 		say "$server: did not answer on 127.0.0.1:$port within ${START_TIMEOUT} s; its log:"
 		tail -n 20 "$log" >&2 || true
@@ -269,15 +277,25 @@ main() {
 		interop "$s" || rc=$?
 		((rc <= status)) || status=$rc
 	done
-	# The compatibility matrix of the servers that ran, for people: the
-	# committed reports/compatibility.md is the latest of all three.
+	# The compatibility matrix of the servers that ran, for people. The
+	# committed reports/compatibility.md changes only when asked, and only
+	# to a matrix of every server.
 	local results=()
 	for s in "${servers[@]}"; do
 		[[ -f $OUT/$s.json ]] && results+=("$OUT/$s.json")
 	done
 	if ((${#results[@]})); then
 		"$CACHE/runner" matrix --title "GET Service compatibility of S3 servers" \
-			--markdown reports/compatibility.md --html "$OUT/compatibility.html" "${results[@]}" || status=2
+			--markdown "$OUT/compatibility.md" --html "$OUT/compatibility.html" "${results[@]}" || status=2
+	fi
+	if [[ $PUBLISH == 1 ]]; then
+		if ((${#results[@]} == ${#SERVERS[@]})) && [[ -f $OUT/compatibility.md ]]; then
+			cp "$OUT/compatibility.md" reports/compatibility.md
+			say "published reports/compatibility.md"
+		else
+			say "not publishing reports/compatibility.md: it needs a run of every server (${SERVERS[*]})"
+			status=2
+		fi
 	fi
 	((status <= 2)) || status=1
 	exit "$status"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
-	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/getservice-conformance/gsc/fixtures"
 	"github.com/getservice-conformance/gsc/internal/baseline"
@@ -45,11 +45,15 @@ func runConformance(args []string, stdout, stderr io.Writer) error {
 	files.register(fs, "reports/junit.xml")
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
 	verbose := fs.Bool("v", false, "print every spec, and every live exchange (redacted) as it happens")
+	deadline := deadlineFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return usagef("conformance: %w", err)
 	}
-	if _, err := types.ParseLabelFilter(*labels); err != nil {
-		return usagef("conformance: --label-filter: %v", err)
+	if *deadline <= 0 {
+		return usagef("conformance: --deadline must be more than 0")
+	}
+	if err := checkLabelFilter("conformance", *labels); err != nil {
+		return err
 	}
 	if err := files.check("", ""); err != nil {
 		return err
@@ -89,10 +93,12 @@ func runConformance(args []string, stdout, stderr io.Writer) error {
 	ledger := &live.Ledger{}
 	sigs := catchSignals(stderr, runInterruptNote)
 	defer sigs.stop()
-	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: sigs.ctx, Trace: trace(*verbose, stderr)}
+	ctx, cancelDeadline := context.WithTimeout(sigs.ctx, *deadline)
+	defer cancelDeadline()
+	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx, Trace: trace(*verbose, stderr)}
 	fmt.Fprintf(stderr, "run %s: the reference endpoints of %d vendor(s), in-process\n", suite.LiveRun.RunID, len(targets))
 
-	run, err := runSpecs("GET Service conformance", files, *labels, *verbose, stderr)
+	run, err := runSpecs("GET Service conformance", runFacts{suite.LiveRun.RunID, targets}, files, *labels, *verbose, stderr)
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err
 	}
@@ -114,7 +120,9 @@ func runConformance(args []string, stdout, stderr io.Writer) error {
 // judgeRun decides a spec run's exit: failed specs outside the baseline
 // fail it; under --strict-baseline so do new unsupported outcomes (a
 // server that stops paginating is news) and stale or expired entries,
-// of spec outcomes and of findings alike.
+// of spec outcomes and of findings alike. A run without a failure that
+// could not judge (no spec selected, specs that could not run, every
+// spec skipped) is exit 2, before any baseline entry it left stale.
 func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found baseline.Result, gf gateFlags, stderr io.Writer) error {
 	specs := base.CompareSpecs(run.Results, time.Now())
 	t := tally{Stale: len(found.Stale) + len(specs.Stale), Expired: len(found.Expired) + len(specs.Expired)}
@@ -131,12 +139,18 @@ func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found base
 		}
 	}
 	reportBaseline(stderr, file, append(found.Stale, specs.Stale...), append(found.Expired, specs.Expired...), gf.StrictBaseline)
+	if t.Failed == 0 {
+		// Nothing failed; the run must still have judged something.
+		if err := judgedSomething(run); err != nil {
+			return fmt.Errorf("could not judge: %w", err)
+		}
+	}
 	return gate(t, gf)
 }
 
 // runSpecs runs the Ginkgo specs once (Ginkgo allows one run per process)
 // with a label filter, and writes the reports.
-func runSpecs(description string, files reportFiles, labels string, verbose bool, stderr io.Writer) (run *outcome.Run, err error) {
+func runSpecs(description string, facts runFacts, files reportFiles, labels string, verbose bool, stderr io.Writer) (run *outcome.Run, err error) {
 	progress = &console{w: stderr, tty: isTerminal(stderr)}
 	defer func() { progress = nil }()
 	// Ginkgo reads its configuration from the standard flag set. Its own
@@ -158,6 +172,8 @@ func runSpecs(description string, files reportFiles, labels string, verbose bool
 		// Ginkgo's own console report would repeat ours (progress and
 		// summary on stderr, details in the report files); -v shows it.
 		formatter.ColorableStdOut = io.Discard
+	} else {
+		formatter.ColorableStdOut = trimPaths(formatter.ColorableStdOut)
 	}
 	t := &failRecorder{}
 	ginkgo.RunSpecs(t, description)
@@ -165,15 +181,38 @@ func runSpecs(description string, files reportFiles, labels string, verbose bool
 	if run == nil { // the suite never got to its report: say so, do not pretend
 		return nil, fmt.Errorf("the specs ended without a report")
 	}
+	if c := run.Counts(); t.failed && c[outcome.Fail]+c[outcome.Error] == 0 {
+		// A failure outside any spec (a suite node) is the runner's, not
+		// the target's: the run could not judge.
+		run.Results = append(run.Results, outcome.Result{Target: "runner", Spec: "suite set-up", Status: outcome.Error, Summary: "a suite node failed: see the output above"})
+	}
+	facts.fill(run)
 	progress.summary(run, files.junit)
 	if err := files.write(run, stderr); err != nil {
 		return run, fmt.Errorf("writing reports: %w", err)
 	}
-	if t.failed && run.Counts()[outcome.Fail] == 0 {
-		// A failure outside any spec (a suite node) fails the run too.
-		run.Results = append(run.Results, outcome.Result{Target: "runner", Spec: "suite set-up", Status: outcome.Fail, Summary: "a suite node failed: see the output above"})
-	}
 	return run, nil
+}
+
+// runFacts are what a run's reports say about the run as a whole.
+type runFacts struct {
+	RunID   string
+	Targets map[string]*live.Target // whose requests are counted
+}
+
+// fill sets the run's facts, and, when it could not judge, why.
+func (f runFacts) fill(run *outcome.Run) {
+	run.RunID = f.RunID
+	for _, t := range f.Targets {
+		if c, ok := any(t.Client).(interface{ Requests() int }); ok { // TODO(merge client): t.Client.Requests()
+			run.Requests += c.Requests()
+		}
+	}
+	if run.Counts()[outcome.Fail] == 0 {
+		if err := judgedSomething(run); err != nil {
+			run.Error = err.Error()
+		}
+	}
 }
 
 // failRecorder is the ginkgo.GinkgoTestingT a plain program offers.

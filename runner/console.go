@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -69,10 +71,12 @@ var _ = ginkgo.ReportBeforeEach(func(s ginkgo.SpecReport) {
 	progress.target = target
 })
 
-// maxListed bounds the failures the summary lists, so it fits a screen.
+// maxListed bounds the lines the summary lists failures and what could
+// not run on, so it fits a screen.
 const maxListed = 15
 
-// summary writes the end of a run: a line per target, then the failures.
+// summary writes the end of a run: a line per target, the run's facts,
+// the verdict, then the failures and what could not run, and why.
 func (c *console) summary(run *outcome.Run, junit string) {
 	if c.tty {
 		fmt.Fprint(c.w, "\r\033[K")
@@ -83,6 +87,15 @@ func (c *console) summary(run *outcome.Run, junit string) {
 		}
 		return fmt.Sprintf("\033[%dm%s\033[0m", colour, s)
 	}
+	counts := func(n map[outcome.Status]int) []string {
+		return []string{
+			paint(fmt.Sprintf("%d passed", n[outcome.Pass]), 32),
+			paint(fmt.Sprintf("%d failed", n[outcome.Fail]), 31),
+			paint(fmt.Sprintf("%d could not run", n[outcome.Error]), 35),
+			paint(fmt.Sprintf("%d unsupported", n[outcome.Unsupported]), 33),
+			fmt.Sprintf("%d skipped", n[outcome.Skipped]),
+		}
+	}
 	for _, target := range run.Targets() {
 		n := map[outcome.Status]int{}
 		for _, r := range run.Results {
@@ -90,35 +103,80 @@ func (c *console) summary(run *outcome.Run, junit string) {
 				n[r.Status]++
 			}
 		}
-		fmt.Fprintf(c.w, "%-24s %s  %s  %s  %s\n", target,
-			paint(fmt.Sprintf("%d passed", n[outcome.Pass]), 32),
-			paint(fmt.Sprintf("%d failed", n[outcome.Fail]), 31),
-			paint(fmt.Sprintf("%d unsupported", n[outcome.Unsupported]), 33),
-			fmt.Sprintf("%d skipped", n[outcome.Skipped]))
+		fmt.Fprintf(c.w, "%-24s %s\n", target, strings.Join(counts(n), "  "))
+	}
+	var facts []string
+	if run.RunID != "" {
+		facts = append(facts, "run "+run.RunID)
+	}
+	if run.Requests == 1 {
+		facts = append(facts, "1 request")
+	} else if run.Requests > 0 {
+		facts = append(facts, fmt.Sprintf("%d requests", run.Requests))
+	}
+	if len(facts) > 0 {
+		fmt.Fprintln(c.w, strings.Join(facts, ", "))
 	}
 	n := run.Counts()
 	verdict := paint("PASS", 32)
-	if n[outcome.Fail] > 0 {
+	switch {
+	case n[outcome.Fail] > 0:
 		verdict = paint("FAIL", 31)
+	case n[outcome.Error] > 0 || run.Error != "":
+		verdict = paint("ERROR", 35)
 	}
-	fmt.Fprintf(c.w, "%s: %d specs in %.1f s: %d passed, %d failed, %d unsupported, %d skipped\n", verdict,
-		len(run.Results), run.Duration.Seconds(), n[outcome.Pass], n[outcome.Fail], n[outcome.Unsupported], n[outcome.Skipped])
-	listed := 0
+	fmt.Fprintf(c.w, "%s: %d specs in %.1f s: %s\n", verdict, len(run.Results), run.Duration.Seconds(), strings.Join(counts(n), ", "))
+	if run.Error != "" {
+		fmt.Fprintf(c.w, "%s: the run could not judge: %s\n", paint("ERROR", 35), clip(run.Error, 300))
+	}
+
+	// Failures one by one; what could not run grouped by target and
+	// reason, as one set-up failure stops every spec of a target.
+	type group struct {
+		target, why, spec string
+		n                 int
+	}
+	var lines []string
+	var groups []*group
 	for _, r := range run.Results {
-		if r.Status != outcome.Fail {
-			continue
+		switch r.Status {
+		case outcome.Fail:
+			lines = append(lines, fmt.Sprintf("%s %s: %s: %s", paint("FAIL", 31), r.Target, r.Spec, clip(r.Summary, 160)))
+		case outcome.Error:
+			why := cmp.Or(r.Summary, outcome.FirstLine(r.Message))
+			i := slices.IndexFunc(groups, func(g *group) bool { return g.target == r.Target && g.why == why })
+			if i < 0 {
+				groups = append(groups, &group{target: r.Target, why: why, spec: r.Spec})
+				i = len(groups) - 1
+			}
+			groups[i].n++
 		}
-		if listed == maxListed {
-			more := run.Counts()[outcome.Fail] - listed
-			fmt.Fprintf(c.w, "... and %d more failure(s)", more)
+	}
+	fails := len(lines)
+	for _, g := range groups {
+		what := g.spec
+		if g.n > 1 {
+			what = fmt.Sprintf("%d specs", g.n)
+		}
+		lines = append(lines, fmt.Sprintf("%s %s: %s: %s", paint("ERROR", 35), g.target, what, clip(g.why, 160)))
+	}
+	for i, line := range lines {
+		if i == maxListed {
+			var more []string
+			if f := fails - i; f > 0 {
+				more = append(more, fmt.Sprintf("%d more failure(s)", f))
+			}
+			if e := len(lines) - max(i, fails); e > 0 {
+				more = append(more, fmt.Sprintf("%d more reason(s) specs could not run", e))
+			}
+			fmt.Fprintf(c.w, "... and %s", strings.Join(more, " and "))
 			if junit != "" {
 				fmt.Fprintf(c.w, ": see %s", shownPath(junit))
 			}
 			fmt.Fprintln(c.w)
 			break
 		}
-		listed++
-		fmt.Fprintf(c.w, "%s %s: %s: %s\n", paint("FAIL", 31), r.Target, r.Spec, clip(r.Summary, 160))
+		fmt.Fprintln(c.w, line)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -218,6 +219,7 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	files.register(fs, "reports/junit.xml")
 	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
 	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
+	deadline := deadlineFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return usagef("run: %w", err)
 	}
@@ -226,6 +228,12 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	}
 	if *buckets < 1 || *buckets > 100 {
 		return usagef("run: --buckets must be between 1 and 100")
+	}
+	if *deadline <= 0 {
+		return usagef("run: --deadline must be more than 0")
+	}
+	if err := checkLabelFilter("run", *labels); err != nil {
+		return err
 	}
 	var base *baseline.Baseline
 	if *baselineFile != "" {
@@ -249,14 +257,16 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	}
 	sigs := catchSignals(stderr, runInterruptNote)
 	defer sigs.stop()
+	ctx, cancelDeadline := context.WithTimeout(sigs.ctx, *deadline)
+	defer cancelDeadline()
 	ledger := &live.Ledger{}
 	suite.LiveRun = suite.LiveConfig{
 		Targets: map[string]*live.Target{lf.vendor: t}, RunID: newRunID(), ReadOnly: *readOnly,
-		Buckets: *buckets, Ledger: ledger, Record: rec, Context: sigs.ctx, Trace: trace(*verbose, stderr),
+		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx, Trace: trace(*verbose, stderr),
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
-	fmt.Fprintf(stderr, "run %s: %s at %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted())
-	run, err := runSpecs("GET Service live run", files, *labels, *verbose, stderr)
+	fmt.Fprintf(stderr, "run %s: %s at %s, deadline %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted(), *deadline)
+	run, err := runSpecs("GET Service live run", runFacts{suite.LiveRun.RunID, suite.LiveRun.Targets}, files, *labels, *verbose, stderr)
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err
 	}
@@ -267,6 +277,14 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "wrote %s\n", shownPath(*writeBaseline))
 	}
 	return judgeRun(run, base, *baselineFile, baseline.Result{}, *gf, stderr)
+}
+
+// defaultDeadline bounds a whole run, whatever the endpoint does.
+const defaultDeadline = 15 * time.Minute
+
+// deadlineFlag defines --deadline on fs.
+func deadlineFlag(fs *flag.FlagSet) *time.Duration {
+	return fs.Duration("deadline", defaultDeadline, "the longest the whole run may take; specs still running then end as could not run")
 }
 
 // trace is where -v prints exchanges.

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/getservice-conformance/gsc/internal/testenv"
 )
 
 // The runner's contract with CI is its exit code and its one-line reasons.
@@ -284,12 +286,15 @@ func TestConformance(t *testing.T) {
 	}
 	// What CI systems ingest must pass the strictest of them (the schema
 	// check fires in internal/report's tests).
-	xsd := filepath.Join("..", "..", "shared", "standards", "jenkins-junit-10.xsd")
-	for _, file := range []string{junit, other} {
-		if out, err := exec.Command("xmllint", "--noout", "--schema", xsd, file).CombinedOutput(); err != nil {
-			t.Errorf("%s does not validate against the Jenkins JUnit schema (xmllint from libxml2-utils): %v\n%.2000s", file, err, out)
+	t.Run("the reports validate against the Jenkins JUnit schema", func(t *testing.T) {
+		xmllint := testenv.Tool(t, "xmllint")
+		xsd := testenv.Standard(t, "jenkins-junit-10.xsd")
+		for _, file := range []string{junit, other} {
+			if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, file).CombinedOutput(); err != nil {
+				t.Errorf("%s does not validate: %v\n%.2000s", filepath.Base(file), err, out)
+			}
 		}
-	}
+	})
 }
 
 // go install puts the command where GOBIN says, named runner, and it

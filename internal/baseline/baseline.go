@@ -13,7 +13,8 @@
 //	spec TARGET SPEC-ID STATUS [expires=YYYY-MM-DD] REASON...
 //
 // names an outcome.Result by its Target and ID, and the status accepted for
-// it: fail, unsupported or skipped. A FILE or TARGET containing white space
+// it: fail, unsupported or skipped. Never error: a spec that could not run
+// judged nothing, and a gate that accepted that would pass unjudged. A FILE or TARGET containing white space
 // (or a FILE named spec) is written as a Go string literal: "s3 recordings".
 //
 // The reason is required: whoever accepts a deviation says why. The expiry
@@ -167,6 +168,9 @@ func parseSpec(rest string) (Entry, error) {
 		return Entry{}, errors.New(specSyntax)
 	}
 	status := outcome.Status(f[1])
+	if status == outcome.Error {
+		return Entry{}, errors.New(`status "error" cannot be accepted: the spec could not run, so there is nothing to accept; fix what stopped it`)
+	}
 	if status != outcome.Fail && status != outcome.Unsupported && status != outcome.Skipped {
 		return Entry{}, fmt.Errorf("status %q is not fail, unsupported or skipped", f[1])
 	}
@@ -362,7 +366,8 @@ func Format(findings []finding.Finding) []byte {
 }
 
 // FormatSpecs writes the failed and unsupported outcomes of results as
-// baseline entries, their summaries standing in for reasons.
+// baseline entries, their summaries standing in for reasons; never what
+// could not run, which no baseline may accept.
 func FormatSpecs(results []outcome.Result) []byte {
 	var buf bytes.Buffer
 	for _, res := range results {

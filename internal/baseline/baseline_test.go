@@ -116,6 +116,8 @@ func TestParseErrors(t *testing.T) {
 		{`spec "" filters/prefix fail r`, `base.txt:1: want spec TARGET SPEC-ID STATUS [expires=YYYY-MM-DD] REASON`},
 		{`spec s3 filters/prefix pass it passes`, `base.txt:1: status "pass" is not fail, unsupported or skipped`},
 		{`spec s3 filters/prefix the filter is ignored`, `base.txt:1: status "the" is not fail, unsupported or skipped`},
+		{"spec s3 a fail r\nspec s3 filters/prefix error set-up was refused", `base.txt:2: status "error" cannot be accepted: the spec could not run, so there is nothing to accept; fix what stopped it`},
+		{`spec s3 filters/prefix ERROR r`, `base.txt:1: status "ERROR" is not fail, unsupported or skipped`},
 		{`spec s3 filters/prefix fail expires=soon r`, `base.txt:1: expiry "soon" is not a date YYYY-MM-DD`},
 		{"spec s3 a fail r\nspec s3 a fail r", `base.txt:2: repeats the entry of line 1`},
 		{`spec "s3 recordings schema/success fail r`, `base.txt:1: unterminated or malformed quoted field "s3 recordings schema/success fail r`},
@@ -506,6 +508,7 @@ func TestFormatSpecs(t *testing.T) {
 		{Target: "minio", ID: "auth/anonymous", Status: outcome.Fail},
 		result("minio", "auth/clock-skew", outcome.Skipped),
 		result("minio", "schema/success", outcome.Pass),
+		result("minio", "headers/required", outcome.Error),
 	}
 	want := "spec versitygw pagination/page-size-1 fail summary of pagination/page-size-1\n" +
 		"spec \"s3 recordings\" schema/success fail summary of schema/success\n" +

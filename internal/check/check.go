@@ -34,6 +34,7 @@ func NewWalker(c *contract.Contract) *Walker { return &Walker{c: c, walk: newWal
 
 // Check checks the exchanges of rec as the next pages of the walk.
 func (w *Walker) Check(rec *exchange.Recording) []finding.Finding {
+	w.walk.scope = rec.Meta["scope"]
 	r := &run{rec: rec, c: w.c, walk: w.walk}
 	r.findings = append(r.findings, rec.Problems...)
 	for _, ex := range rec.Exchanges {

@@ -1,6 +1,9 @@
 package check
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // walk follows the pages of one listing across exchanges. Its memory is
 // the set of names seen (uniqueness needs it) plus the last name and what
@@ -15,6 +18,10 @@ type walk struct {
 	want    string
 	wantSet bool
 	latest  page // the latest page, for Walker.Page
+	// scope, when set, limits uniqueness and order to the names that
+	// start with it: a live run judges its own buckets, as a listing
+	// that others change under it may repeat or reorder theirs.
+	scope string
 }
 
 func newWalk() *walk { return &walk{seen: map[string]bool{}} }
@@ -25,12 +32,15 @@ func (w *walk) page(e *exchangeRun, pg page) {
 	param, sent := e.continuation()
 	switch {
 	case param == "":
-		*w = *newWalk()
+		*w = walk{seen: map[string]bool{}, scope: w.scope}
 	case w.started && w.wantSet && sent != w.want:
 		e.add("page.walk", e.ex.Request.Offset, "the request sends %s=%q; the previous page calls for %q", param, sent, w.want)
 	}
 	ordered := e.c.Profile.Ordered
 	for i, b := range pg.buckets {
+		if w.scope != "" && !strings.HasPrefix(b.name, w.scope) {
+			continue
+		}
 		if w.seen[b.name] {
 			e.at("page.unique", b.pointer(), "bucket %q is listed twice", b.name)
 			continue

@@ -1,11 +1,12 @@
 // Package outcome is what a run of the specs comes to, in the terms the
 // reports use: one Result per spec and target, with a status of pass,
-// fail, unsupported or skipped, and for a failure the deviations that
-// make it one. Every report (JUnit, Markdown, HTML, the compatibility
+// fail, error, unsupported or skipped, and for a failure the deviations
+// that make it one. Every report (JUnit, Markdown, HTML, the compatibility
 // matrix) and the spec baselines read this, never Ginkgo's report.
 package outcome
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +22,11 @@ type Status string
 const (
 	Pass Status = "pass"
 	Fail Status = "fail"
+	// Error: the spec could not run, so it judged nothing: set-up failed,
+	// the endpoint was unreachable or stalled, the run's deadline passed,
+	// or the run was interrupted. Not the target's deviation, and no
+	// baseline accepts it.
+	Error Status = "error"
 	// Unsupported: the target does not implement an optional capability
 	// the spec exercises, and the spec saw evidence of that (for
 	// instance a page size ignored: everything back, no token). It does
@@ -32,7 +38,7 @@ const (
 )
 
 // Statuses lists the statuses in report order.
-var Statuses = []Status{Pass, Fail, Unsupported, Skipped}
+var Statuses = []Status{Pass, Fail, Error, Unsupported, Skipped}
 
 // Result is one spec against one target.
 type Result struct {
@@ -49,7 +55,8 @@ type Result struct {
 	Labels []string `json:"labels,omitempty"`
 	Status Status   `json:"status"`
 	// Summary is one line for a matrix cell: the first deviation, the
-	// skip reason or the unsupported evidence.
+	// reason it could not run, the skip reason or the unsupported
+	// evidence.
 	Summary string `json:"summary,omitempty"`
 	// Message is the whole failure message or skip reason.
 	Message    string        `json:"message,omitempty"`
@@ -75,10 +82,20 @@ type Deviation struct {
 
 // Run is one invocation of the runner.
 type Run struct {
-	Title    string        `json:"title"`
+	Title string `json:"title"`
+	// RunID names the run's buckets (gsc-xxxxxxxx-NN) and what
+	// `runner cleanup --run` finds.
+	RunID    string        `json:"run_id,omitempty"`
 	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"duration"`
-	Results  []Result      `json:"results"`
+	// Requests counts the requests sent to live targets, retries
+	// included.
+	Requests int `json:"requests,omitempty"`
+	// Error says why the run as a whole could not judge, when it could
+	// not: "set-up: creating bucket gsc-…-00 was refused: 403
+	// AccessDenied".
+	Error   string   `json:"error,omitempty"`
+	Results []Result `json:"results"`
 }
 
 // Counts tallies results by status.
@@ -156,15 +173,32 @@ func Load(file string) (*Run, error) {
 	return run, nil
 }
 
-// Merge joins runs into one, for a matrix over several targets.
+// Merge joins runs into one, for a matrix over several targets: their
+// run ids and errors listed, their requests added up. An error of one of
+// several runs is named by its run id or title, so a reader knows which.
 func Merge(title string, runs ...*Run) *Run {
 	m := &Run{Title: title}
+	var ids, errs []string
 	for _, r := range runs {
 		if m.Started.IsZero() || r.Started.Before(m.Started) {
 			m.Started = r.Started
 		}
 		m.Duration += r.Duration
+		m.Requests += r.Requests
+		if r.RunID != "" && !slices.Contains(ids, r.RunID) {
+			ids = append(ids, r.RunID)
+		}
+		if r.Error != "" {
+			name := cmp.Or(r.RunID, r.Title)
+			if len(runs) > 1 && name != "" {
+				errs = append(errs, name+": "+r.Error)
+			} else {
+				errs = append(errs, r.Error)
+			}
+		}
 		m.Results = append(m.Results, r.Results...)
 	}
+	m.RunID = strings.Join(ids, ", ")
+	m.Error = strings.Join(errs, "; ")
 	return m
 }

@@ -47,3 +47,53 @@ func TestMerge(t *testing.T) {
 		t.Errorf("merged %+v", m)
 	}
 }
+
+// A run that could not run a spec keeps the spec's error and the run's
+// facts through results.json; the facts are left out when unknown.
+func TestWriteReadError(t *testing.T) {
+	run := &Run{Title: "t", RunID: "gsc-1a2b3c4d", Requests: 57, Error: "set-up: creating bucket gsc-1a2b3c4d-00 was refused: 403 AccessDenied",
+		Results: []Result{
+			{Target: "minio", Spec: "walks", ID: "walks", Status: Error, Summary: "set-up failed"},
+			{Target: "minio", Spec: "lists", ID: "lists", Status: Pass},
+		}}
+	var buf bytes.Buffer
+	if err := Write(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"run_id": "gsc-1a2b3c4d"`, `"requests": 57`, `"error": "set-up: creating bucket`, `"status": "error"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("results.json lacks %s:\n%s", want, buf.String())
+		}
+	}
+	got, err := Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RunID != run.RunID || got.Requests != run.Requests || got.Error != run.Error || got.Results[0].Status != Error || got.Results[0].Summary != "set-up failed" {
+		t.Errorf("read back %+v", got)
+	}
+	if n := got.Counts(); n[Error] != 1 || n[Pass] != 1 || n[Fail] != 0 {
+		t.Errorf("counts %v", n)
+	}
+
+	buf.Reset()
+	if err := Write(&buf, &Run{Title: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, absent := range []string{"run_id", "requests", `"error"`} {
+		if strings.Contains(buf.String(), absent) {
+			t.Errorf("an empty run writes %s:\n%s", absent, buf.String())
+		}
+	}
+}
+
+func TestMergeFacts(t *testing.T) {
+	a := &Run{RunID: "gsc-aaaaaaaa", Requests: 10, Error: "the endpoint stalled"}
+	b := &Run{RunID: "gsc-bbbbbbbb", Requests: 5}
+	if m := Merge("both", a, b); m.RunID != "gsc-aaaaaaaa, gsc-bbbbbbbb" || m.Requests != 15 || m.Error != "gsc-aaaaaaaa: the endpoint stalled" {
+		t.Errorf("merged %+v", m)
+	}
+	if m := Merge("one", a); m.RunID != "gsc-aaaaaaaa" || m.Error != "the endpoint stalled" {
+		t.Errorf("merged one run %+v", m)
+	}
+}

@@ -49,6 +49,7 @@ type htmlStatus struct {
 var htmlStatuses = []htmlStatus{
 	{"pass", "✓", "pass", "the target does what its contract says"},
 	{"fail", "✗", "fail", "it does not; open the cell for the finding"},
+	{"error", "⊘", "error", "could not run; open the cell for why"},
 	{"unsupported", "⚠", "unsupported", "an optional capability it does not implement"},
 	{"skipped", "↷", "skipped", "the spec does not apply"},
 	{"none", "–", "", "not run against this target"},
@@ -68,12 +69,14 @@ func statusView(s outcome.Status) htmlStatus {
 
 type htmlPage struct {
 	Title, Total, When string
-	Legend             []htmlStatus
-	Targets            []htmlTarget
-	Rows               []htmlRow
-	CSS                template.CSS
-	JS                 template.JS
-	CSP                string
+	// Error is why the run as a whole could not judge, if it could not.
+	Error   string
+	Legend  []htmlStatus
+	Targets []htmlTarget
+	Rows    []htmlRow
+	CSS     template.CSS
+	JS      template.JS
+	CSP     string
 }
 
 type htmlTarget struct {
@@ -102,13 +105,15 @@ type htmlResult struct {
 
 // HTML writes a run as one self-contained page: a summary line, a legend,
 // and the matrix of specs by targets, coloured by status, where a failed
-// or unsupported cell opens to its deviations, exchanges and curl lines.
+// or unsupported cell opens to its deviations, exchanges and curl lines,
+// and a cell that could not run to why.
 // It loads nothing, so it reads the same from file:// or a CI artifact.
 func HTML(w io.Writer, run *outcome.Run) error {
 	m := newMatrix(run)
 	page := htmlPage{
 		Title:  title(run),
-		When:   when(run),
+		When:   header(run),
+		Error:  run.Error,
 		Legend: htmlStatuses,
 		CSS:    template.CSS(reportCSS),
 		JS:     template.JS(reportJS),
@@ -138,7 +143,7 @@ func HTML(w io.Writer, run *outcome.Run) error {
 			hc := htmlCell{htmlStatus: statusView(c.status), ID: fmt.Sprintf("c%d-%d", i+1, j+1), Summary: c.summary()}
 			hc.Title = hc.Summary
 			switch c.status {
-			case outcome.Fail, outcome.Unsupported:
+			case outcome.Fail, outcome.Error, outcome.Unsupported:
 				for _, r := range c.results {
 					hr := htmlResult{Result: r}
 					if len(r.Deviations) > 0 && r.Message != r.Summary {

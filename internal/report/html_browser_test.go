@@ -2,12 +2,10 @@ package report
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,28 +19,20 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/getservice-conformance/gsc/internal/outcome"
+	"github.com/getservice-conformance/gsc/internal/testenv"
 )
 
 // The HTML report is checked in a real headless Chromium (Debian's
-// chromium package). Environment:
-//
-//	GSC_SKIP_BROWSER=1       skip these tests; without it a missing browser fails them
-//	GSC_CHROMIUM=PATH        the browser to run (default: chromium on PATH)
-//	GSC_SCREENSHOT_DIR=DIR   save screenshots of the pages there, to look at
+// chromium package), found by testenv.Chromium: GSC_CHROMIUM=PATH names
+// another, GSC_SKIP_BROWSER=1 skips these tests, and without a browser
+// they skip unless GSC_REQUIRE_ALL=1. GSC_SCREENSHOT_DIR=DIR saves
+// screenshots of the pages there, to look at.
 
 // browser starts a headless Chromium that reaches nothing but loopback,
 // and returns a tab's context.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	if os.Getenv("GSC_SKIP_BROWSER") == "1" {
-		t.Skip("GSC_SKIP_BROWSER=1: the HTML report is not checked in a browser")
-	}
-	name := cmp.Or(os.Getenv("GSC_CHROMIUM"), "chromium")
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("the HTML report is tested in a headless Chromium, and %v: install it (Debian: apt-get install chromium), "+
-			"name it with GSC_CHROMIUM=PATH, or set GSC_SKIP_BROWSER=1 to skip this test", err)
-	}
+	path := testenv.Chromium(t)
 	var output bytes.Buffer
 	var mu sync.Mutex
 	opts := []chromedp.ExecAllocatorOption{
@@ -207,6 +197,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		{"filters / prefix is honoured", "unsupported", "pass", "skipped"},
 		{"auth / request signed two hours ago is rejected", "skipped", "pass", "pass"},
 		{"schema / every bucket has a creation date", "none", "pass", "fail"},
+		{"headers / answers with the contract's headers", "error", "pass", "pass"},
 	}
 	if !slices.Equal(matrix.Head, wantHead) {
 		t.Errorf("header = %q, want %q", matrix.Head, wantHead)
@@ -225,9 +216,10 @@ func TestHTMLInBrowser(t *testing.T) {
 		}
 	}
 
-	colours := eval[map[string]string](t, ctx, "reading colours", `Object.fromEntries(["c1-1", "c2-1", "c3-1", "c4-1"].map(id =>
+	colours := eval[map[string]string](t, ctx, "reading colours", `Object.fromEntries(["c1-1", "c2-1", "c3-1", "c4-1", "c6-1"].map(id =>
 		[id, getComputedStyle(document.getElementById(id)).backgroundColor]))`)
-	wantColours := map[string]string{"c1-1": "rgb(218, 251, 225)", "c2-1": "rgb(255, 235, 233)", "c3-1": "rgb(255, 248, 197)", "c4-1": "rgb(246, 248, 250)"}
+	wantColours := map[string]string{"c1-1": "rgb(218, 251, 225)", "c2-1": "rgb(255, 235, 233)", "c3-1": "rgb(255, 248, 197)", "c4-1": "rgb(246, 248, 250)",
+		"c6-1": "rgb(251, 239, 255)"}
 	for id, want := range wantColours {
 		if colours[id] != want {
 			t.Errorf("%s background %s, want %s (is the stylesheet's CSP hash right?)", id, colours[id], want)
@@ -248,6 +240,16 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	if !f.Open || !f.Visible {
 		t.Errorf("c2-1 after a click: %+v", f)
+	}
+
+	// A spec that could not run opens to why.
+	do(t, ctx, "opening c6-1", chromedp.Click(chromedp.CSS("#c6-1 summary")), chromedp.WaitVisible(chromedp.CSS("#c6-1 .finding")))
+	if f := readFinding(t, ctx, "c6-1"); !f.Visible || !strings.Contains(f.Text, "error versitygw: headers / answers with the contract's headers") ||
+		!strings.Contains(f.Text, "set-up: creating bucket gsc-1a2b3c4d-00 was refused: 403 AccessDenied") {
+		t.Errorf("the cell that could not run does not say why: %+v", f)
+	}
+	if s := eval[string](t, ctx, "reading the summary", `document.getElementById("summary").innerText`); !strings.Contains(s, "run gsc-1a2b3c4d, 57 requests") {
+		t.Errorf("the summary lacks the run's facts: %q", s)
 	}
 
 	// Opening another closes the first; the hostile summary is text.

@@ -77,3 +77,44 @@ func TestHTMLCells(t *testing.T) {
 		}
 	}
 }
+
+// A spec that could not run has its own colour and word, and opens to
+// why; the run's facts and its error are in the header, escaped.
+func TestHTMLError(t *testing.T) {
+	run := &outcome.Run{RunID: "gsc-1a2b3c4d", Requests: 1, Error: "set-up: <b>refused</b>", Results: []outcome.Result{
+		{Target: "a", Spec: "s", Status: outcome.Error, Summary: "the endpoint stalled", Message: "the endpoint stalled after 3 bytes"},
+		{Target: "a", Spec: "t", Status: outcome.Pass},
+	}}
+	var b bytes.Buffer
+	if err := HTML(&b, run); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{
+		`2 results, 2 specs × 1 targets: 1 pass, 0 fail, 1 error, 0 unsupported, 0 skipped; run gsc-1a2b3c4d, 1 request.`,
+		`<p class="run-error" id="run-error"><strong>The run could not judge:</strong> set-up: &lt;b&gt;refused&lt;/b&gt;</p>`,
+		`<td id="c1-1" class="error" data-status="error" title="the endpoint stalled">`,
+		`<summary>⊘ error: the endpoint stalled</summary>`,
+		`<span class="status error">error</span> a: s`,
+		`<pre class="message">the endpoint stalled after 3 bytes</pre>`,
+		`<li class="error">⊘ error: could not run`,
+		`<span class="tally">1✓ 1⊘</span>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if !regexp.MustCompile(`(?s)\.error \{ background: #[0-9a-f]{6}`).MatchString(reportCSS) {
+		t.Error("the style gives error no colour of its own")
+	}
+
+	b.Reset()
+	if err := HTML(&b, &outcome.Run{Results: run.Results[1:]}); err != nil {
+		t.Fatal(err)
+	}
+	for _, absent := range []string{`id="run-error"`, "; run ", "request"} {
+		if strings.Contains(b.String(), absent) {
+			t.Errorf("a run without id, requests or error shows %s", absent)
+		}
+	}
+}

@@ -46,6 +46,7 @@ type (
 		Classname string        `xml:"classname,attr"`
 		Time      string        `xml:"time,attr"`
 		Skipped   *junitMessage `xml:"skipped,omitempty"`
+		Error     *junitMessage `xml:"error,omitempty"`
 		Failure   *junitMessage `xml:"failure,omitempty"`
 		SystemOut string        `xml:"system-out,omitempty"`
 	}
@@ -59,7 +60,10 @@ type (
 // JUnit writes a run as JUnit XML that validates against the Jenkins
 // xUnit schema: one testsuite per target, one testcase per spec. A failure
 // carries each deviation (expected, seen, where) and a curl line to
-// reproduce it; a skipped or unsupported spec carries its reason.
+// reproduce it; a spec that could not run is an error (JUnit's word for
+// a test that did not complete), with its reason; a skipped or
+// unsupported spec carries its reason. The run's id, request count and
+// error are properties of every testsuite.
 func JUnit(w io.Writer, run *outcome.Run) error {
 	doc := junitSuites{Name: run.Title, Time: seconds(run.Duration)}
 	for _, target := range run.Targets() {
@@ -75,6 +79,9 @@ func JUnit(w io.Writer, run *outcome.Run) error {
 			case outcome.Fail:
 				s.Failures++
 				c.Failure = &junitMessage{Type: "deviation", Message: xmlSafe(r.Summary), Text: xmlSafe(failureText(r))}
+			case outcome.Error:
+				s.Errors++
+				c.Error = &junitMessage{Type: "could-not-run", Message: xmlSafe(r.Summary), Text: xmlSafe(failureText(r))}
 			case outcome.Unsupported:
 				s.Skipped++
 				c.Skipped = &junitMessage{Type: "unsupported", Message: xmlSafe("unsupported: " + r.Summary)}
@@ -84,13 +91,14 @@ func JUnit(w io.Writer, run *outcome.Run) error {
 			}
 			s.Cases = append(s.Cases, c)
 		}
-		if vendor := vendorOf(run, target); vendor != "" {
-			s.Props = &junitPropsList{Props: []junitProp{{Name: "vendor", Value: vendor}}}
+		if props := runProps(run, vendorOf(run, target)); len(props) > 0 {
+			s.Props = &junitPropsList{Props: props}
 		}
 		s.Tests = len(s.Cases)
 		s.Time = seconds(took)
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
+		doc.Errors += s.Errors
 		doc.Suites = append(doc.Suites, s)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -125,6 +133,24 @@ func failureText(r outcome.Result) string {
 		fmt.Fprintf(&b, "spec: %s\n", r.Location)
 	}
 	return b.String()
+}
+
+// runProps are a testsuite's properties: its vendor and the run's facts
+// that are known.
+func runProps(run *outcome.Run, vendor string) []junitProp {
+	var props []junitProp
+	add := func(name, value string) {
+		if value != "" {
+			props = append(props, junitProp{Name: name, Value: xmlSafe(value)})
+		}
+	}
+	add("vendor", vendor)
+	add("run-id", run.RunID)
+	if run.Requests > 0 {
+		add("requests", fmt.Sprint(run.Requests))
+	}
+	add("run-error", run.Error)
+	return props
 }
 
 func vendorOf(run *outcome.Run, target string) string {

@@ -29,13 +29,14 @@ const (
 var mdSymbols = map[outcome.Status]string{
 	outcome.Pass:        "✅",
 	outcome.Fail:        "❌",
+	outcome.Error:       "⛔",
 	outcome.Unsupported: "⚠️",
 	outcome.Skipped:     "⏭",
 }
 
 // Markdown writes a run as a CI job summary: a heading, a tally per
 // target, the matrix of specs by targets, then each failure with its
-// deviations and curl line. All text from the run is escaped, so a
+// deviations and curl line, and each spec that could not run with why. All text from the run is escaped, so a
 // server's words cannot add a column or inject a link or HTML, and the
 // whole stays under GitHub's 1 MiB job summary limit, saying what it
 // left out.
@@ -49,8 +50,11 @@ func markdown(w io.Writer, run *outcome.Run, limit int) error {
 	var b strings.Builder
 
 	fmt.Fprintf(&b, "# %s\n\n", inline(title(run), specRunes))
-	if s := when(run); s != "" {
-		fmt.Fprintf(&b, "%s.\n\n", upperFirst(s))
+	if s := header(run); s != "" {
+		fmt.Fprintf(&b, "%s.\n\n", inline(upperFirst(s), fieldRunes))
+	}
+	if run.Error != "" {
+		fmt.Fprintf(&b, "**The run could not judge**: %s\n\n", inline(run.Error, fieldRunes))
 	}
 	var tallies []string
 	for _, t := range m.targets {
@@ -96,9 +100,34 @@ func markdown(w io.Writer, run *outcome.Run, limit int) error {
 		b.WriteString(block)
 	}
 
-	if rowsLeft > 0 || failuresLeft > 0 {
-		fmt.Fprintf(&b, "\n_Left out to stay within the 1 MiB limit of a CI job summary: %d of %d matrix rows, %d of %d failures._\n",
+	errors, errorsLeft := 0, 0
+	for i := range run.Results {
+		res := &run.Results[i]
+		if res.Status != outcome.Error {
+			continue
+		}
+		if errors == 0 {
+			if !strings.HasSuffix(b.String(), "\n\n") {
+				b.WriteString("\n")
+			}
+			b.WriteString("## Could not run\n\n")
+		}
+		errors++
+		line := mdError(res)
+		if errorsLeft > 0 || b.Len()+len(line)+reserve > limit {
+			errorsLeft++
+			continue
+		}
+		b.WriteString(line)
+	}
+
+	if rowsLeft > 0 || failuresLeft > 0 || errorsLeft > 0 {
+		fmt.Fprintf(&b, "\n_Left out to stay within the 1 MiB limit of a CI job summary: %d of %d matrix rows, %d of %d failures",
 			rowsLeft, len(m.specs), failuresLeft, failures)
+		if errors > 0 {
+			fmt.Fprintf(&b, ", %d of %d specs that could not run", errorsLeft, errors)
+		}
+		b.WriteString("._\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -165,6 +194,15 @@ func mdFailure(res *outcome.Result) string {
 		}
 	}
 	return b.String()
+}
+
+// mdError is one spec that could not run, and why, on one line.
+func mdError(res *outcome.Result) string {
+	why := res.Summary
+	if why == "" {
+		why = outcome.FirstLine(res.Message)
+	}
+	return fmt.Sprintf("- %s **%s**: %s: %s\n", mdSymbols[outcome.Error], inline(res.Target, nameRunes), inline(res.Spec, specRunes), inline(why, fieldRunes))
 }
 
 // inline makes s safe as Markdown text on one line: line breaks, control

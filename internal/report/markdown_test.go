@@ -96,6 +96,7 @@ func TestMarkdownHostileSummary(t *testing.T) {
 		{"filters / prefix is honoured", "⚠️ unsupported: prefix ignored", "✅ pass", "⏭ skipped"},
 		{"auth / request signed two hours ago is rejected", "⏭ skipped", "✅ pass", "✅ pass"},
 		{"schema / every bucket has a creation date", "–", "✅ pass", "❌ fail: Bucket 2 has no CreationDate"},
+		{"headers / answers with the contract's headers", "⛔ error: set-up: creating bucket gsc-1a2b3c4d-00 was refused: 403 AccessDenied", "✅ pass", "✅ pass"},
 	}
 	got := cells(html)
 	if len(got) != len(want) {
@@ -208,5 +209,51 @@ func TestMarkdownLimit(t *testing.T) {
 				t.Fatalf("limit %d: a row has %d cells, want 7 alike: %q", tt.limit, len(row), row)
 			}
 		}
+	}
+}
+
+// The header says why the run could not judge, escaped; a run that could
+// judge says nothing of it. What could not run is listed, and counted in
+// the note when left out.
+func TestMarkdownError(t *testing.T) {
+	run := &outcome.Run{Title: "t", RunID: "gsc-1a2b3c4d", Error: "set-up: creating bucket gsc-1a2b3c4d-00 was refused: 403 <AccessDenied>", Results: []outcome.Result{
+		{Target: "a", Spec: "s", Status: outcome.Error, Message: "the endpoint stalled\nafter 3 bytes"},
+	}}
+	var b bytes.Buffer
+	if err := Markdown(&b, run); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Run gsc-1a2b3c4d.\n",
+		"**The run could not judge**: set-up: creating bucket gsc-1a2b3c4d-00 was refused: 403 \\<AccessDenied\\>\n",
+		"**a**: 0 pass, 0 fail, 1 error, 0 unsupported, 0 skipped",
+		"| s | ⛔ error |",
+		"## Could not run\n\n- ⛔ **a**: s: the endpoint stalled\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the summary lacks %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	run.Error, run.Results[0].Status = "", outcome.Fail
+	if err := Markdown(&b, run); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "could not") || strings.Contains(b.String(), "Could not") {
+		t.Errorf("a run that judged says it could not:\n%s", b.String())
+	}
+
+	big := bigRun()
+	for i := range big.Results {
+		if i%2 == 1 {
+			big.Results[i].Status = outcome.Error
+		}
+	}
+	b.Reset()
+	if err := markdown(&b, big, 100_000); err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() > 100_000 || !strings.Contains(b.String(), "600 of 600 specs that could not run._") {
+		t.Errorf("%d bytes; the note does not count what could not run:\n%s", b.Len(), b.String()[max(0, b.Len()-300):])
 	}
 }

@@ -35,8 +35,10 @@ func rank(s outcome.Status) int {
 		return 2
 	case outcome.Unsupported:
 		return 3
-	case outcome.Fail:
+	case outcome.Error:
 		return 4
+	case outcome.Fail:
+		return 5
 	}
 	return 0 // an unknown status, or none
 }
@@ -86,7 +88,7 @@ func tally(run *outcome.Run, target string) []int {
 	return n
 }
 
-// tallyText reads "3 pass, 1 fail, 0 unsupported, 2 skipped".
+// tallyText reads "3 pass, 1 fail, 0 error, 0 unsupported, 2 skipped".
 func tallyText(n []int) string {
 	parts := make([]string, len(n))
 	for i, s := range outcome.Statuses {
@@ -106,6 +108,33 @@ func when(run *outcome.Run) string {
 		parts = append(parts, "took "+run.Duration.Round(time.Millisecond).String())
 	}
 	return strings.Join(parts, ", ")
+}
+
+// facts reads "run gsc-1a2b3c4d, 57 requests", leaving out what the run
+// does not know.
+func facts(run *outcome.Run) string {
+	var parts []string
+	if run.RunID != "" {
+		parts = append(parts, "run "+run.RunID)
+	}
+	if run.Requests == 1 {
+		parts = append(parts, "1 request")
+	} else if run.Requests > 0 {
+		parts = append(parts, fmt.Sprintf("%d requests", run.Requests))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// header is when the run was and its facts, as one clause:
+// "started …, took 1.5s; run gsc-1a2b3c4d, 57 requests".
+func header(run *outcome.Run) string {
+	var parts []string
+	for _, p := range []string{when(run), facts(run)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func title(run *outcome.Run) string {

@@ -3,8 +3,6 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,33 +14,15 @@ import (
 	"github.com/getservice-conformance/gsc/internal/finding"
 	"github.com/getservice-conformance/gsc/internal/replay"
 	"github.com/getservice-conformance/gsc/internal/report"
+	"github.com/getservice-conformance/gsc/internal/testenv"
 	"github.com/getservice-conformance/gsc/schemas"
 )
-
-// moduleRoot is the directory holding go.mod; ../shared lies next to it.
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-}
 
 // sarifSchema compiles the published OASIS SARIF 2.1.0 schema (draft-04),
 // with formats (uri, uri-reference, date-time) asserted.
 func sarifSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
-	file := filepath.Join(moduleRoot(t), "..", "shared", "standards", "sarif-schema-2.1.0.json")
+	file := testenv.Standard(t, "sarif-schema-2.1.0.json")
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
 	sch, err := c.Compile(file)
@@ -64,7 +44,7 @@ func validate(sch *jsonschema.Schema, log []byte) error {
 // `runner check fixtures/docs` does, with or without the docs baseline.
 func docsRun(t *testing.T, withBaseline bool) (baseline.Result, report.SARIFOptions) {
 	t.Helper()
-	t.Chdir(moduleRoot(t))
+	t.Chdir(testenv.ModuleRoot(t))
 	recs, err := replay.LoadPaths([]string{"fixtures/docs"})
 	if err != nil {
 		t.Fatal(err)

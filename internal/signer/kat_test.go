@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The known-answer vectors of /work/shared/vendors.md, section Signatures:
+// The known-answer vectors of the shared vendors.md, section Signatures:
 // access key AKIDEXAMPLE, secret SECRETEXAMPLE (S3: the AWS example
 // secret), 2024-01-02T03:04:05Z, GET /.
 var katTime = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)

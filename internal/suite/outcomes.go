@@ -1,13 +1,22 @@
 package suite
 
 import (
+	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/getservice-conformance/gsc/internal/outcome"
 )
+
+// ErrorEntry names the report entry of a live spec that could not run
+// (set-up failed, the endpoint was unreachable or stalled, the run's
+// deadline passed); its value is the reason, on one line. The spec then
+// ends with Skip(reason), and Outcomes reports it as outcome.Error.
+const ErrorEntry = "error"
 
 // Outcomes turns a Ginkgo report into the run the reports show: one result
 // per spec (It) and target. Specs a label filter left out are not results;
@@ -18,7 +27,7 @@ func Outcomes(r types.Report) *outcome.Run {
 		if s.LeafNodeType != types.NodeTypeIt || len(s.ContainerHierarchyTexts) == 0 {
 			continue
 		}
-		if s.State == types.SpecStateSkipped && s.Failure.Message == "" {
+		if s.State == types.SpecStateSkipped && s.Failure.Message == "" && !hasEntry(s, ErrorEntry) {
 			continue // filtered out
 		}
 		run.Results = append(run.Results, result(s))
@@ -40,11 +49,11 @@ func result(s types.SpecReport) outcome.Result {
 		Spec:     spec,
 		ID:       outcome.Slug(spec),
 		Labels:   s.Labels(),
-		Location: s.LeafNodeLocation.String(),
+		Location: location(s.LeafNodeLocation),
 		Duration: s.RunTime,
 		Output:   s.CapturedGinkgoWriterOutput,
 	}
-	var unsupported string
+	var unsupported, couldNot string
 	for _, e := range s.ReportEntries {
 		switch e.Name {
 		case DeviationEntry:
@@ -53,9 +62,22 @@ func result(s types.SpecReport) outcome.Result {
 			}
 		case UnsupportedEntry:
 			unsupported = e.Value.String()
+		case ErrorEntry:
+			if couldNot == "" {
+				couldNot = outcome.FirstLine(e.Value.String())
+			}
 		}
 	}
 	switch {
+	// A deviation found is the target's, whatever stopped the spec after.
+	case s.State == types.SpecStateFailed:
+		res.Status, res.Message = outcome.Fail, s.Failure.Message
+		res.Summary = failSummary(res)
+	case couldNot != "":
+		res.Status, res.Summary, res.Message = outcome.Error, couldNot, s.Failure.Message
+		if res.Message == "" {
+			res.Message = couldNot
+		}
 	case s.State == types.SpecStatePassed:
 		res.Status = outcome.Pass
 	case s.State == types.SpecStateSkipped && unsupported != "":
@@ -63,21 +85,63 @@ func result(s types.SpecReport) outcome.Result {
 	case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
 		res.Status, res.Message = outcome.Skipped, s.Failure.Message
 		res.Summary = outcome.FirstLine(res.Message)
-	default: // failed, panicked, interrupted, aborted, timed out
-		res.Status, res.Message = outcome.Fail, s.Failure.Message
-		if s.State != types.SpecStateFailed {
-			res.Message = s.State.String() + ": " + res.Message
-		}
+	default:
+		// Interrupted, aborted, timed out or panicked: the spec did not
+		// finish judging, and none of these is the target's deviation.
+		res.Status, res.Message = outcome.Error, s.State.String()+": "+s.Failure.Message
 		res.Summary = outcome.FirstLine(res.Message)
-		if len(res.Deviations) > 0 {
-			d := res.Deviations[0]
-			res.Summary = "expected " + outcome.FirstLine(d.Expected) + "; saw " + outcome.FirstLine(d.Seen)
-			if d.Where != "" {
-				res.Summary += " (" + d.Where + ")"
-			}
-		}
 	}
 	return res
+}
+
+// failSummary is a failure's line in a matrix cell: its first deviation,
+// else the first line of its message.
+func failSummary(res outcome.Result) string {
+	if len(res.Deviations) == 0 {
+		return outcome.FirstLine(res.Message)
+	}
+	d := res.Deviations[0]
+	summary := "expected " + outcome.FirstLine(d.Expected) + "; saw " + outcome.FirstLine(d.Seen)
+	if d.Where != "" {
+		summary += " (" + d.Where + ")"
+	}
+	return summary
+}
+
+func hasEntry(s types.SpecReport, name string) bool {
+	for _, e := range s.ReportEntries {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// ModuleDir is where the compiler saw the module's files, with a final
+// slash: the checkout, the module cache for a binary built with `go
+// install ...@version`, or the module path under -trimpath. This file is
+// internal/suite/outcomes.go.
+var ModuleDir = func() string {
+	_, file, _, ok := runtime.Caller(0)
+	dir, found := strings.CutSuffix(file, "internal/suite/outcomes.go")
+	if !ok || !found {
+		return ""
+	}
+	return dir
+}()
+
+// location is where a spec is declared, relative to the module root
+// (internal/suite/live.go:288): reports show no path of the machine that
+// built the runner. A file outside the module shows its base name only.
+func location(l types.CodeLocation) string {
+	if l.FileName == "" {
+		return ""
+	}
+	file, ok := strings.CutPrefix(l.FileName, ModuleDir)
+	if !ok || ModuleDir == "" {
+		file = filepath.Base(l.FileName)
+	}
+	return file + ":" + strconv.Itoa(l.LineNumber)
 }
 
 // targetOf reads a top-level container: "<vendor> live" holds the live

@@ -1,0 +1,236 @@
+package suite
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/getservice-conformance/gsc/internal/check"
+	"github.com/getservice-conformance/gsc/internal/finding"
+	"github.com/getservice-conformance/gsc/internal/live"
+)
+
+// pageSizeIgnored asks for a page of one bucket, once per run, and
+// returns the evidence when more came back with no way to the next page:
+// the target does not paginate. A target that paginates says nothing.
+func (l *liveSpecs) pageSizeIgnored() (evidence string, ex *live.Exchange) {
+	l.probeOnce.Do(func() {
+		ps := l.t.Contract.Profile.Params.PageSize.Name
+		ex := l.t.List(l.ctx(), live.Intent{PageSize: "1"})
+		if ex.Err != nil || ex.Status != 200 {
+			return
+		}
+		page := check.ReadPage(l.t.Contract, ex.Body)
+		if len(page.Names) > 1 && page.Next == "" && page.Truncated != "true" {
+			l.ignored = fmt.Sprintf("%s=1 is ignored: %d buckets in one page and nothing leads to a next page", ps, len(page.Names))
+			l.ignoredEx = ex
+		}
+	})
+	return l.ignored, l.ignoredEx
+}
+
+func (l *liveSpecs) paginationSpecs() {
+	p := l.t.Contract.Profile
+	ps := p.Params.PageSize
+	Context("pagination", Label("pagination"), func() {
+		if ps.Name == "" || !slices.Contains(p.Capabilities, "pagination") {
+			It("walks the listing page by page", func() { Skip(p.Name + " documents no pagination") })
+			return
+		}
+		sizes := []TableEntry{Entry("page size 1", 1), Entry("page size 2", 2), Entry("the default page size", 0)}
+		if ps.Max > 0 {
+			sizes = append(sizes, Entry(fmt.Sprintf("the maximum page size %d", ps.Max), ps.Max))
+		}
+		DescribeTable("walks every bucket once, in order, with", func(size int) {
+			name := fmt.Sprintf("walk page size %d", size)
+			if LiveRun.ReadOnly {
+				l.readOnlyWalk(name, size)
+				return
+			}
+			if evidence, ex := l.pageSizeIgnored(); size > 0 && size < len(l.mine) && evidence != "" {
+				l.unsupported("pagination", evidence, ex)
+			}
+			w := l.account()
+			if size != l.largest() || size == 0 {
+				w = l.ownWalk(name, size)
+			}
+			l.judgeWalk(name, w, l.mine)
+		}, sizes)
+		invalid := []TableEntry{Entry("zero", "0"), Entry("not a number", "abc")}
+		if ps.Max > 0 {
+			invalid = append(invalid, Entry("the maximum plus one", strconv.Itoa(ps.Max+1)))
+		}
+		DescribeTable("refuses a page size of", func(size string) {
+			ex := l.t.List(l.ctx(), live.Intent{PageSize: size})
+			l.judge("page size "+size, []*live.Exchange{ex})
+			code := check.ErrorCode(l.t.Contract, ex.Body)
+			if ex.Status == 200 {
+				if evidence, probe := l.pageSizeIgnored(); evidence != "" {
+					l.unsupported("pagination", evidence, probe)
+				}
+			}
+			if ex.Status != 400 || want(l.invalidCode(), code) {
+				v := l.verdict()
+				v.deviation("400 "+l.invalidCode(), fmt.Sprintf("%d %q", ex.Status, code), ps.Name+"="+size, ex, live.Signed)
+				v.settle()
+			}
+		}, invalid)
+		l.continuationSpecs()
+	})
+}
+
+// judgeWalk judges a walk: its pagination findings, whether it ended, and
+// whether want (the run's buckets, sorted) came back each once, in order
+// where the contract orders names.
+func (l *liveSpecs) judgeWalk(name string, w *walked, want []string) {
+	v := l.verdict()
+	v.findings(l.judge(name, w.exs), w.exs, live.Signed, finding.AreaPagination)
+	last := w.exs[len(w.exs)-1]
+	where := fmt.Sprintf("a walk of %d page(s)", len(w.exs))
+	if w.problem != "" {
+		v.deviation("a walk that ends", w.problem, where, last, live.Signed)
+	} else if err := l.listed(want, w.names); err != nil {
+		v.deviation("every bucket once, in order, over the pages", err.Error(), where, last, live.Signed)
+	}
+	v.settle()
+}
+
+// listed says whether want comes back each once in names, in order where
+// the contract orders names.
+func (l *liveSpecs) listed(want, names []string) error {
+	if l.t.Contract.Profile.Ordered {
+		return each(want, names)
+	}
+	return eachOnce(want, names)
+}
+
+// ownWalk walks the run's own buckets at a page size. A listing may shift
+// under a walk while others create or delete buckets (offsets move; so
+// may an opaque token that encodes one): when a walk misses or repeats
+// one of the run's buckets, or runs past its page bound, and the
+// account's listing has changed since it was walked, the walk is
+// repeated, at most twice, from where the new listing places the run's
+// buckets; a listing that did not change leaves the deviation as it is.
+func (l *liveSpecs) ownWalk(name string, size int) *walked {
+	w := l.walk(name, l.ownPlan(size))
+	amiss := func(w *walked) bool { return w.capped || w.problem == "" && l.listed(l.mine, w.names) != nil }
+	for attempt := 1; attempt < 3 && amiss(w) && l.shifted(); attempt++ {
+		fmt.Fprintf(GinkgoWriter, "attempt %d: the account's listing changed during the walk (others created or deleted buckets): walking again\n", attempt)
+		w = l.walk(name, l.ownPlan(size))
+	}
+	return w
+}
+
+// shifted walks the account again and says whether its listing differs
+// from the last walk of it, which the new one replaces.
+func (l *liveSpecs) shifted() bool {
+	before := l.account()
+	now := l.walk("walk the account again", walkPlan{size: l.largest(), maxPages: accountPages})
+	l.accountWalk = now
+	return !slices.Equal(before.names, now.names)
+}
+
+// readOnlyWalk judges a walk of the existing listing at a page size
+// against the walk at the largest page size: the same names, in the same
+// order, over the stretch both cover. Small page sizes grow with the
+// listing so that a walk takes at most readOnlyPages requests.
+func (l *liveSpecs) readOnlyWalk(name string, size int) {
+	ref := l.account()
+	if size == l.largest() && size > 0 {
+		l.judgeWalk(name, ref, nil)
+		return
+	}
+	if size > 0 {
+		size = max(size, (len(ref.names)+readOnlyPages-1)/readOnlyPages)
+	}
+	w := l.walk(name, walkPlan{size: size, maxPages: readOnlyPages})
+	v := l.verdict()
+	v.findings(l.judge(name, w.exs), w.exs, live.Signed, finding.AreaPagination)
+	last := w.exs[len(w.exs)-1]
+	if w.problem != "" && !w.capped { // the bound is the read-only budget, not the target's doing
+		v.deviation("a walk that ends", w.problem, fmt.Sprintf("a walk of %d page(s)", len(w.exs)), last, live.Signed)
+	}
+	if diff := sameListing(ref, w, l.t.Contract.Profile.Ordered); diff != "" {
+		v.deviation(fmt.Sprintf("the %d bucket(s) the walk at the largest page size listed", len(ref.names)),
+			diff, fmt.Sprintf("a walk of %d page(s) of %d", len(w.exs), size), last, live.Signed)
+	}
+	v.settle()
+}
+
+// sameListing compares two walks of one listing over the stretch both
+// cover (all of it when both ended): "" when they agree, else the first
+// difference.
+func sameListing(ref, w *walked, ordered bool) string {
+	a, b := ref.names, w.names
+	if !ref.complete || !w.complete {
+		n := min(len(a), len(b))
+		a, b = a[:n], b[:n]
+		if !ordered {
+			return "" // an unordered stretch cannot be compared
+		}
+	}
+	if !ordered {
+		a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+	}
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("bucket %d is %q where the walk at the largest page size has %q", i+1, b[i], a[i])
+		}
+	}
+	if len(a) != len(b) {
+		return fmt.Sprintf("%d bucket(s) where the walk at the largest page size has %d", len(b), len(a))
+	}
+	return ""
+}
+
+// continuationSpecs: a forged token is refused as the contract says; a
+// marker that names no bucket (say, one deleted since) still starts the
+// listing right after it.
+func (l *liveSpecs) continuationSpecs() {
+	p := l.t.Contract.Profile.Params
+	It("refuses a forged continuation token", func() {
+		if p.Token == "" {
+			Skip(l.t.Contract.Profile.Name + " has no continuation token")
+		}
+		ex := l.t.List(l.ctx(), live.Intent{Token: "gsc-forged-token"})
+		l.judge("forged token", []*live.Exchange{ex})
+		code := check.ErrorCode(l.t.Contract, ex.Body)
+		if ex.Status == 200 {
+			if evidence, probe := l.pageSizeIgnored(); evidence != "" {
+				l.unsupported("pagination", evidence, probe)
+			}
+		}
+		if ex.Status != 400 || want(l.invalidCode(), code) {
+			v := l.verdict()
+			v.deviation("400 "+l.invalidCode(), fmt.Sprintf("%d %q", ex.Status, code), p.Token+"=gsc-forged-token", ex, live.Signed)
+			v.settle()
+		}
+	})
+	It("starts right after a marker that names no bucket", func() {
+		if p.Marker == "" {
+			Skip(l.t.Contract.Profile.Name + " has no marker")
+		}
+		l.needBuckets()
+		stale := l.mine[0] + "-gone"
+		w := l.walk("stale marker", walkPlan{in: live.Intent{Marker: stale}, maxPages: accountPages})
+		v := l.verdict()
+		// page.marker-exclusive fires on anything at or before it.
+		v.findings(l.judge("stale marker", w.exs), w.exs, live.Signed, finding.AreaPagination)
+		if err := each(l.mine[1:], w.names); err != nil {
+			v.deviation("the listing to start right after the marker", err.Error(), p.Marker+"="+stale, w.exs[0], live.Signed)
+		}
+		v.settle()
+	})
+}
+
+// want reports whether a wanted code is set and differs from got.
+func want(code, got string) bool { return code != "" && code != got }
+
+func (l *liveSpecs) invalidCode() string {
+	if r := l.t.Contract.Profile.Reference; r != nil {
+		return r.Errors["invalidArgument"].Code
+	}
+	return ""
+}
