@@ -307,10 +307,14 @@ func (b *Baseline) CompareSpecs(results []outcome.Result, now time.Time) SpecRes
 	}
 	ran := map[string]bool{}
 	seen := map[SpecKey]bool{}
+	unjudged := map[[2]string]bool{} // target, spec id: the spec could not run
 	for _, res := range results {
 		k := SpecKey{Target: res.Target, ID: res.ID, Status: res.Status}
 		ran[res.Target] = true
 		seen[k] = true
+		if res.Status == outcome.Error {
+			unjudged[[2]string{res.Target, res.ID}] = true
+		}
 		if e, ok := accepted[k]; ok {
 			r.Accepted = append(r.Accepted, res)
 			r.AcceptedBy = append(r.AcceptedBy, e)
@@ -319,7 +323,8 @@ func (b *Baseline) CompareSpecs(results []outcome.Result, now time.Time) SpecRes
 		}
 	}
 	r.Stale, r.Expired = b.problems(now,
-		func(e Entry) bool { return e.IsSpec() && ran[e.Spec.Target] },
+		// A spec that could not run says nothing of its entry.
+		func(e Entry) bool { return e.IsSpec() && ran[e.Spec.Target] && !unjudged[[2]string{e.Spec.Target, e.Spec.ID}] },
 		func(e Entry) bool { return seen[e.Spec] })
 	return r
 }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getservice-conformance/gsc/internal/outcome"
+)
+
+// Exit 2, not 1, when the run cannot judge: the target is not at fault,
+// or nothing was judged. Each case says why in one line.
+func TestRunCannotJudge(t *testing.T) {
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nothing := "http://" + closed.Addr().String()
+	closed.Close()
+
+	e := newReferenceEndpoint(t, "s3")
+	slow := newEndpoint(t, "s3", func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				time.Sleep(300 * time.Millisecond)
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	for _, tc := range []struct {
+		name, url string
+		args      []string
+		env       []string // replaces the keys
+		want      string
+		errors    bool // every spec reported could not run
+	}{
+		{"nothing listens", nothing, nil, nil, "could not judge: 20 of 20 spec(s) could not run: s3: set-up: creating bucket", true},
+		{"credentials refused at set-up", e.url, nil, []string{"AWS_ACCESS_KEY_ID=AKIDNOBODY", "AWS_SECRET_ACCESS_KEY=x"},
+			"the credentials were refused: 403 InvalidAccessKeyId: check the keys, the region and --signature", true},
+		{"credentials refused, read-only", e.url, []string{"--read-only"}, []string{"AWS_ACCESS_KEY_ID=AKIDNOBODY", "AWS_SECRET_ACCESS_KEY=x"},
+			"set-up: listing the buckets: the credentials were refused: 403 InvalidAccessKeyId", true},
+		{"the selection matches no spec", e.url, []string{"--label-filter", "no-such-label"}, nil, "runner: could not judge: the selection matches no spec", false},
+		{"every spec selected skipped", e.url, []string{"--read-only", "--label-filter", "filters && !prefix && !region"}, nil, "could not judge: every one of the 5 spec(s) selected was skipped", false},
+		{"the deadline passes", slow.url, []string{"--deadline", "2s"}, nil, "the run's deadline passed (--deadline)", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			results := t.TempDir() + "/results.json"
+			cmd := runnerCmd(t, append([]string{"run", "--vendor", "s3", "--endpoint", tc.url, "--junit", "", "--results", results}, tc.args...)...)
+			cmd.Env = append(cmd.Env, tc.env...)
+			out, _ := cmd.CombinedOutput()
+			if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(string(out), tc.want) {
+				t.Errorf("exit %d, want 2 saying %q\n%s", code, tc.want, out)
+			}
+			run, err := outcome.Load(results)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := run.Counts()[outcome.Fail]; n > 0 {
+				t.Errorf("%d spec(s) failed: a run that cannot judge blames no spec on the target\n%s", n, out)
+			}
+			if c := run.Counts(); tc.errors && c[outcome.Error] != len(run.Results) {
+				t.Errorf("results %v, want every spec could not run", c)
+			}
+			if tc.errors && run.Error == "" {
+				t.Errorf("results.json does not say why the run could not judge")
+			}
+		})
+	}
+}
+
+// A label expression that does not parse is a usage error in plain words,
+// with no terminal colour, for run and conformance alike.
+func TestLabelFilterDoesNotParse(t *testing.T) {
+	for _, command := range []string{"run", "conformance"} {
+		args := []string{command, "--label-filter", "auth &&"}
+		if command == "run" {
+			args = append(args, "--vendor", "s3", "--endpoint", "http://127.0.0.1:1")
+		}
+		cmd := runnerCmd(t, args...)
+		out, _ := cmd.CombinedOutput()
+		want := `--label-filter "auth &&" does not parse: Unexpected EOF.`
+		if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(string(out), want) || strings.Contains(string(out), "\x1b[") {
+			t.Errorf("%s: exit %d, want 2 saying %q without colour\n%q", command, code, want, out)
+		}
+	}
+}
+
+// conformance too refuses to pass when its selection matches no spec.
+func TestConformanceSelectionMatchesNoSpec(t *testing.T) {
+	cmd := runnerCmd(t, "conformance", "--label-filter", "no-such-label", "--junit", "")
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(string(out), "the selection matches no spec") {
+		t.Errorf("exit %d, want 2\n%s", code, out)
+	}
+}
