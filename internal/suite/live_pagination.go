@@ -108,28 +108,38 @@ func (l *liveSpecs) listed(want, names []string) error {
 
 // ownWalk walks the run's own buckets at a page size. A listing may shift
 // under a walk while others create or delete buckets (offsets move; so
-// may an opaque token that encodes one): when a walk misses or repeats
-// one of the run's buckets, or runs past its page bound, and the
-// account's listing has changed since it was walked, the walk is
-// repeated, at most twice, from where the new listing places the run's
-// buckets; a listing that did not change leaves the deviation as it is.
+// may an opaque token that encodes one). So when a walk misses or repeats
+// one of the run's buckets, or runs past its page bound, it is made again
+// between two walks of the whole account: if the account did not change
+// meanwhile, that walk's verdict stands; if it did, the walk is made
+// again, and after shiftTries changing listings the spec cannot judge.
 func (l *liveSpecs) ownWalk(name string, size int) *walked {
-	w := l.walk(name, l.ownPlan(size))
 	amiss := func(w *walked) bool { return w.capped || w.problem == "" && l.listed(l.mine, w.names) != nil }
-	for attempt := 1; attempt < 3 && amiss(w) && l.shifted(); attempt++ {
-		fmt.Fprintf(GinkgoWriter, "attempt %d: the account's listing changed during the walk (others created or deleted buckets): walking again\n", attempt)
+	w := l.walk(name, l.ownPlan(size))
+	for try := 1; amiss(w); try++ {
+		if try > shiftTries {
+			l.cannotJudge(fmt.Sprintf("the account's listing changed during each of %d walks (others created or deleted buckets): the walk cannot be judged", shiftTries))
+		}
+		before := l.walkAccount()
 		w = l.walk(name, l.ownPlan(size))
+		if after := l.walkAccount(); slices.Equal(before.names, after.names) {
+			return w
+		}
+		fmt.Fprintf(GinkgoWriter, "walk %d: the account's listing changed during it (others created or deleted buckets): walking again\n", try)
 	}
 	return w
 }
 
-// shifted walks the account again and says whether its listing differs
-// from the last walk of it, which the new one replaces.
-func (l *liveSpecs) shifted() bool {
-	before := l.account()
-	now := l.walk("walk the account again", walkPlan{size: l.largest(), maxPages: accountPages})
-	l.accountWalk = now
-	return !slices.Equal(before.names, now.names)
+// shiftTries is how often a walk is made again while the listing changes
+// under it.
+const shiftTries = 3
+
+// walkAccount walks the whole account anew; the run's next walks place
+// the run's buckets by it.
+func (l *liveSpecs) walkAccount() *walked {
+	l.account() // the first walk, once
+	l.accountWalk = l.walk("walk the account again", walkPlan{size: l.largest(), maxPages: accountPages})
+	return l.accountWalk
 }
 
 // readOnlyWalk judges a walk of the existing listing at a page size
