@@ -266,6 +266,10 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
 	fmt.Fprintf(stderr, "run %s: %s at %s, deadline %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted(), *deadline)
+	if !*readOnly {
+		fmt.Fprintf(stderr, "set-up: creating %d bucket(s) %s-NN%s in the order %s, not name order, so that a listing in creation order shows itself\n",
+			*buckets, suite.LiveRun.RunID, t.BucketSuffix, creationOrder(*buckets))
+	}
 	run, err := runSpecs("GET Service live run", runFacts{suite.LiveRun.RunID, suite.LiveRun.Targets}, files, *labels, *verbose, stderr)
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err
@@ -277,6 +281,19 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "wrote %s\n", shownPath(*writeBaseline))
 	}
 	return judgeRun(run, base, *baselineFile, baseline.Result{}, *gf, stderr)
+}
+
+// creationOrder lists the suffixes of a run's buckets in the order they
+// are created.
+func creationOrder(n int) string {
+	var b strings.Builder
+	for i, k := range suite.CreationOrder(n) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%02d", k)
+	}
+	return b.String()
 }
 
 // defaultDeadline bounds a whole run, whatever the endpoint does.

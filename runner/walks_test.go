@@ -216,3 +216,29 @@ func TestConcurrentRuns(t *testing.T) {
 		})
 	}
 }
+
+// The run creates its buckets out of name order and says so, so that a
+// server listing in creation order fails the order check (the mutation
+// table's creation-order row shows that).
+func TestRunCreatesOutOfNameOrder(t *testing.T) {
+	var mu sync.Mutex
+	var created []string
+	record := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPut && r.URL.RawQuery == "" {
+				mu.Lock()
+				created = append(created, r.URL.Path[len(r.URL.Path)-2:])
+				mu.Unlock()
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	e := newEndpoint(t, "s3", record)
+	code, out, _ := liveRun(t, "s3", e.url, "--label-filter", "schema")
+	if code != 0 || !strings.Contains(out, "in the order 01 00 03 02 04, not name order") {
+		t.Errorf("exit %d, want 0 and the creation order said\n%s", code, out)
+	}
+	if got := strings.Join(created, " "); got != "01 00 03 02 04" {
+		t.Errorf("created in the order %s, want 01 00 03 02 04", got)
+	}
+}

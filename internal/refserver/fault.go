@@ -2,6 +2,7 @@ package refserver
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -55,6 +56,7 @@ const (
 	NextPageRepeats         Fault = "next-page-repeats"
 	NextPageSkips           Fault = "next-page-skips"
 	Unsorted                Fault = "unsorted"
+	CreationOrder           Fault = "creation-order"
 	UnknownMarkerRestarts   Fault = "unknown-marker-restarts"
 	ForgedTokenAccepted     Fault = "forged-token-accepted"
 
@@ -90,7 +92,7 @@ var faultOrder = []Fault{
 	BareEndTag, MismatchedTags, InvalidJSON, TextAfterRoot, WrongNamespace, MissingNamespace,
 	DateNotISO8601, CountDisagrees,
 	PageSizeIgnored, PageSizeUnvalidated, TruncatedWithoutNext, PartialPageSaysComplete,
-	NextPageRepeats, NextPageSkips, Unsorted, UnknownMarkerRestarts, ForgedTokenAccepted,
+	NextPageRepeats, NextPageSkips, Unsorted, CreationOrder, UnknownMarkerRestarts, ForgedTokenAccepted,
 	PrefixIgnored, RegionIgnored, LocationIgnored, CreateTimeIgnored, TagsIgnored,
 }
 
@@ -146,6 +148,9 @@ var faultInfos = map[Fault]faultInfo{
 	NextPageRepeats: {"a page asked for with a marker, token or offset starts with the previous page's last bucket", continued},
 	NextPageSkips:   {"a page asked for with a marker, token or offset leaves out its first bucket", continued},
 	Unsorted: {"every page lists its buckets in reverse byte order", func(c *contract.Contract) string {
+		return unless(c.Profile.Ordered, "the contract does not promise an order")
+	}},
+	CreationOrder: {"every page lists its buckets in the order they were created, not in byte order", func(c *contract.Contract) string {
 		return unless(c.Profile.Ordered, "the contract does not promise an order")
 	}},
 	UnknownMarkerRestarts: {"a marker that names no bucket starts the listing from the beginning", func(c *contract.Contract) string {
@@ -479,6 +484,17 @@ func (s *Server) pageFaults(pg *page, body *listingBody) {
 	fs := s.faults
 	if fs[Unsorted] {
 		slices.Reverse(body.Buckets)
+	}
+	if fs[CreationOrder] {
+		byCreation := make([]int, len(pg.buckets))
+		for i := range byCreation {
+			byCreation[i] = i
+		}
+		slices.SortStableFunc(byCreation, func(a, b int) int { return cmp.Compare(pg.buckets[a].seq, pg.buckets[b].seq) })
+		entries := slices.Clone(body.Buckets)
+		for i, j := range byCreation {
+			body.Buckets[i] = entries[j]
+		}
 	}
 	if fs[CountDisagrees] {
 		body.Count = len(body.Buckets) - 1

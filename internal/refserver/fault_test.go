@@ -296,6 +296,10 @@ var faultProbes = map[Fault]func(p *probe) string{
 		got := p.s.listed(p.list(nil))
 		return deviatesIf(!slices.IsSorted(got.names), "listed %v", got.names)
 	},
+	CreationOrder: func(p *probe) string {
+		got := p.s.listed(p.list(nil))
+		return deviatesIf(!slices.IsSorted(got.names), "listed %v", got.names)
+	},
 	UnknownMarkerRestarts: func(p *probe) string {
 		marker := p.bs[0].Name + "-gone"
 		got := p.s.listed(p.list(url.Values{p.e.c.Profile.Params.Marker: {marker}}))

@@ -15,6 +15,9 @@ type Bucket struct {
 	Region  string // region or zone id, as listed
 	Created time.Time
 	Tags    map[string]string
+	// seq orders buckets by when the store took them, finer than the
+	// creation date shown (CreationOrder lists by it).
+	seq uint64
 }
 
 // hardCap bounds the buckets one endpoint holds whatever the profile says,
@@ -35,6 +38,7 @@ type store struct {
 	mu      sync.Mutex
 	limit   int // buckets create accepts
 	byName  map[string]*Bucket
+	added   uint64 // buckets taken so far: the next one's seq
 	all     sortedList
 	regions map[string]*sortedList
 }
@@ -119,6 +123,8 @@ func (s *store) snapshot() []Bucket {
 }
 
 func (s *store) insert(b *Bucket) {
+	s.added++
+	b.seq = s.added
 	s.byName[b.Name] = b
 	s.all.add(b)
 	r := s.regions[b.Region]

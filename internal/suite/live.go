@@ -105,7 +105,7 @@ func (l *liveSpecs) setUp() {
 	if n == 0 {
 		n = 5
 	}
-	for _, i := range creationOrder(n) {
+	for _, i := range CreationOrder(n) {
 		name := fmt.Sprintf("%s-%02d%s", LiveRun.RunID, i, l.t.BucketSuffix)
 		ex := LiveRun.Ledger.Create(l.ctx(), l.t, name)
 		if l.setUpErr = l.setUpProblem("creating bucket "+name, ex, 0); l.setUpErr != "" {
@@ -116,13 +116,17 @@ func (l *liveSpecs) setUp() {
 	slices.Sort(l.mine)
 }
 
-// creationOrder is the order the run creates its n buckets in: the
-// second half of the names first, so that a server listing in creation
-// order (or its reverse) lists them out of name order and shows itself.
-func creationOrder(n int) []int {
-	order := make([]int, n)
-	for i := range n {
-		order[i] = (i + n/2) % n
+// CreationOrder is the order a run creates its n buckets in (indexes of
+// the sorted names): each pair swapped, 01 00 03 02 04, so that a server
+// listing in creation order, or in its reverse, lists them out of name
+// order, even on pages of two.
+func CreationOrder(n int) []int {
+	order := make([]int, 0, n)
+	for i := 0; i+1 < n; i += 2 {
+		order = append(order, i+1, i)
+	}
+	if n%2 == 1 {
+		order = append(order, n-1)
 	}
 	return order
 }
