@@ -324,7 +324,9 @@ func (b *Baseline) CompareSpecs(results []outcome.Result, now time.Time) SpecRes
 	}
 	r.Stale, r.Expired = b.problems(now,
 		// A spec that could not run says nothing of its entry.
-		func(e Entry) bool { return e.IsSpec() && ran[e.Spec.Target] && !unjudged[[2]string{e.Spec.Target, e.Spec.ID}] },
+		func(e Entry) bool {
+			return e.IsSpec() && ran[e.Spec.Target] && !unjudged[[2]string{e.Spec.Target, e.Spec.ID}]
+		},
 		func(e Entry) bool { return seen[e.Spec] })
 	return r
 }
