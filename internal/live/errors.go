@@ -176,7 +176,7 @@ func classify(f failure) *TransportError {
 		return te(Timeout, "timed out %s", f.phase)
 	case f.phase == phaseHandshake:
 		return te(TLS, "TLS: the handshake with %s failed: %s", f.host, err.Error())
-	case f.phase == phaseHead && f.received > f.limits.MaxHead:
+	case f.phase == phaseHead && f.received >= f.limits.MaxHead:
 		return te(Protocol, "the response head is larger than the %d bytes a run reads", f.limits.MaxHead)
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		if f.phase == phaseBody {
