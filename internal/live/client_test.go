@@ -3,11 +3,13 @@ package live
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -194,5 +196,51 @@ func TestClientTLS(t *testing.T) {
 	ex := NewClient(fast, srv.Client().Transport.(*http.Transport).TLSClientConfig).Do(context.Background(), get(srv.URL))
 	if ex.Err != nil || ex.Status != 200 {
 		t.Errorf("trusted certificate: status %d error %v", ex.Status, ex.Err)
+	}
+}
+
+// An endpoint that echoes the token, the signature and the secret key, in
+// its body and headers, gets none of them into the exchange; the body
+// keeps its length, so Content-Length still matches.
+func TestClientMasksEchoes(t *testing.T) {
+	const (
+		secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+		token  = "FQoGZXIvYXdzEBYaDGSTOKEN+session/token=="
+		sig    = "c2lnbmF0dXJlLW9mLXRoZS1yZXF1ZXN0"
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		w.Header().Set("X-Echo", r.Header.Get("X-Amz-Security-Token"))
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, "<Error><Code>SignatureDoesNotMatch</Code><Message>%s %s</Message><StringToSign>GET\n\nx-amz-security-token:%s</StringToSign><SignatureProvided>%s</SignatureProvided><Query>%s</Query></Error>",
+			auth, secret, token, auth[strings.LastIndex(auth, ":")+1:], r.URL.RawQuery)
+	}))
+	defer srv.Close()
+	l := fast
+	l.MaxBody = 1 << 20
+	c := NewClient(l, nil)
+	c.Secrets().Add(secret)
+	ex := c.Do(context.Background(), func() (*http.Request, error) {
+		req, err := http.NewRequest("GET", srv.URL+"/?X-Amz-Signature=querysignature0123&max-buckets=1", nil)
+		req.Header.Set("Authorization", "AWS AKIDEXAMPLE:"+sig)
+		req.Header.Set("X-Amz-Security-Token", token)
+		return req, err
+	})
+	if ex.Err != nil || ex.Status != 403 {
+		t.Fatalf("status %d, error %v", ex.Status, ex.Err)
+	}
+	kept := map[string]string{"request": string(ex.Request), "response": string(ex.Response), "body": string(ex.Body), "header": fmt.Sprint(ex.Header)}
+	for where, data := range kept {
+		for _, s := range []string{secret, token, sig, "querysignature0123", "x-amz-security-token:"} {
+			if strings.Contains(data, s) {
+				t.Errorf("the %s keeps %q:\n%s", where, s, data)
+			}
+		}
+	}
+	if n := ex.Header.Get("Content-Length"); n != strconv.Itoa(len(ex.Body)) {
+		t.Errorf("the masked body has %d bytes; Content-Length says %s", len(ex.Body), n)
+	}
+	if !strings.Contains(string(ex.Body), "<Code>SignatureDoesNotMatch</Code><Message>AWS AKIDEXAMPLE:****") {
+		t.Errorf("the body lost what is not secret:\n%s", ex.Body)
 	}
 }
