@@ -166,12 +166,13 @@ func (t *Target) bucketRequest(ctx context.Context, method, name, sub string, bo
 }
 
 func (t *Target) sign(req *http.Request, tamper Tamper) error {
+	// Whatever the endpoint echoes, these never reach a record or report,
+	// from the first request on, anonymous or not.
+	t.Client.Secrets().Add(t.Creds.SecretKey, t.Creds.SessionToken)
 	if tamper == Anonymous {
 		return nil
 	}
 	creds, now := t.Creds, t.now()
-	// Whatever the endpoint echoes, these never reach a record or report.
-	t.Client.Secrets().Add(creds.SecretKey, creds.SessionToken)
 	switch tamper {
 	case BadSignature:
 		creds.SecretKey = "not-" + creds.SecretKey
