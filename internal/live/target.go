@@ -116,8 +116,10 @@ func (t *Target) CreateBucket(ctx context.Context, name string) *Exchange {
 	return t.bucketCall(ctx, http.MethodPut, name)
 }
 
+// DeleteBucket is tried even on an endpoint the client gave up on (see
+// EvenIfUnusable): a bucket left on the account costs more than a timeout.
 func (t *Target) DeleteBucket(ctx context.Context, name string) *Exchange {
-	return t.bucketCall(ctx, http.MethodDelete, name)
+	return t.bucketCall(EvenIfUnusable(ctx), http.MethodDelete, name)
 }
 
 // TagBucket sets one tag on a bucket, with the Tagging document S3, COS

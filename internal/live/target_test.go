@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/live"
@@ -48,5 +50,50 @@ func TestTargetMasksItsCredentials(t *testing.T) {
 	}
 	if len(sawAuth) != 1 || sawAuth[0] != "" {
 		t.Errorf("the anonymous request went out with Authorization %q", sawAuth)
+	}
+}
+
+// Once the endpoint stalled, listing is refused at once, but deleting the
+// run's buckets is still tried.
+func TestTargetDeletesAfterGivingUp(t *testing.T) {
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var methods []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		methods = append(methods, r.Method)
+		mu.Unlock()
+		if r.Method == http.MethodGet {
+			<-release // no response head until the test ends
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	defer close(release) // before srv.Close, which waits for the handler
+	c, err := contract.Load(schemas.FS, "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(srv.URL)
+	limits := live.DefaultLimits
+	limits.HeaderTimeout = 100 * time.Millisecond
+	target := &live.Target{
+		Contract: c, Endpoint: u, Signature: signer.S3V4, Region: "us-east-1",
+		Creds:  signer.Credentials{AccessKey: "AKIDEXAMPLE", SecretKey: "SECRETEXAMPLE"},
+		Client: live.NewClient(limits, nil),
+	}
+	if ex := target.List(context.Background(), live.Intent{}); live.KindOf(ex.Err) != live.Timeout {
+		t.Fatalf("list: %v, want a timeout", ex.Err)
+	}
+	if ex := target.List(context.Background(), live.Intent{}); live.KindOf(ex.Err) != live.Unusable {
+		t.Errorf("second list: %v, want the endpoint given up", ex.Err)
+	}
+	if ex := target.DeleteBucket(context.Background(), "gsc-00000000-00"); ex.Err != nil || ex.Status != http.StatusNoContent {
+		t.Errorf("delete after giving up: status %d, %v", ex.Status, ex.Err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(methods, " ") != "GET DELETE" {
+		t.Errorf("the endpoint saw %v, want GET DELETE", methods)
 	}
 }
