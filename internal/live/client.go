@@ -234,11 +234,13 @@ func (c *Client) once(ctx context.Context, build func() (*http.Request, error)) 
 	defer stop()
 	actx, cancel := context.WithCancelCause(tctx)
 	defer cancel(nil)
-	a := &attempt{headTimeout: c.limits.HeaderTimeout, cancel: cancel}
-	req = req.WithContext(a.traced(actx))
-	if dump, err := httputil.DumpRequestOut(req, true); err == nil {
+	// Dumped before it is traced: the dump's own round trip must not
+	// start the attempt's timers.
+	if dump, err := httputil.DumpRequestOut(req.WithContext(ctx), true); err == nil {
 		ex.Request = c.secrets.Mask(redact.Message(dump))
 	}
+	a := &attempt{headTimeout: c.limits.HeaderTimeout, cancel: cancel}
+	req = req.WithContext(a.traced(actx))
 	fail := func(err error, bodyBytes, bodyLen int64) *TransportError {
 		received, first := a.received()
 		te := classify(failure{

@@ -119,7 +119,10 @@ func TestClientHostile(t *testing.T) {
 				}
 			},
 			Timeout, `^no response head within 200ms of sending the request \(\d+ bytes of it arrived\)$`, true},
-		{"body trickled", "http", func(l *Limits) { l.HeaderTimeout, l.Timeout, l.Stall = time.Minute, 300*time.Millisecond, time.Minute },
+		// A short HeaderTimeout here proves the head timer stops once the head is in.
+		{"body trickled", "http", func(l *Limits) {
+			l.HeaderTimeout, l.Timeout, l.Stall = 100*time.Millisecond, 300*time.Millisecond, time.Minute
+		},
 			func(h *hostile, c net.Conn) {
 				if readRequest(c) {
 					fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 12000\r\n\r\n")
@@ -127,7 +130,9 @@ func TestClientHostile(t *testing.T) {
 				}
 			},
 			Timeout, `^the exchange took longer than 300ms: the body was still arriving \(\d+ of 12000 body bytes arrived\)$`, true},
-		{"body stalled", "http", func(l *Limits) { l.HeaderTimeout, l.Timeout, l.Stall = time.Minute, time.Minute, 200*time.Millisecond },
+		{"body stalled", "http", func(l *Limits) {
+			l.HeaderTimeout, l.Timeout, l.Stall = 100*time.Millisecond, time.Minute, 200*time.Millisecond
+		},
 			func(h *hostile, c net.Conn) {
 				if readRequest(c) {
 					fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
