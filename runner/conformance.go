@@ -204,9 +204,7 @@ type runFacts struct {
 func (f runFacts) fill(run *outcome.Run) {
 	run.RunID = f.RunID
 	for _, t := range f.Targets {
-		if c, ok := any(t.Client).(interface{ Requests() int }); ok { // TODO(merge client): t.Client.Requests()
-			run.Requests += c.Requests()
-		}
+		run.Requests += t.Client.Requests()
 	}
 	if run.Counts()[outcome.Fail] == 0 {
 		if err := judgedSomething(run); err != nil {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/live"
+	"github.com/getservice-conformance/gsc/internal/redact"
 	"github.com/getservice-conformance/gsc/internal/signer"
 	"github.com/getservice-conformance/gsc/internal/suite"
 	"github.com/getservice-conformance/gsc/schemas"
@@ -95,6 +97,19 @@ func newRunID() string {
 	return "gsc-" + hex.EncodeToString(b)
 }
 
+// redactURL hides a password in a URL that may not parse.
+func redactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	if scheme, rest, ok := strings.Cut(raw, "://"); ok {
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			return scheme + "://" + redact.Mask + rest[at:]
+		}
+	}
+	return raw
+}
+
 // liveFlags are the flags that say how to reach an endpoint.
 type liveFlags struct {
 	vendor, endpoint, region, signature, addressing, appid string
@@ -125,7 +140,19 @@ func (f *liveFlags) target() (*live.Target, error) {
 	}
 	u, err := url.Parse(f.endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usagef("run: --endpoint %q is not an http or https URL", f.endpoint)
+		return nil, usagef("run: --endpoint %q is not an http or https URL", redactURL(f.endpoint))
+	}
+	if u.User != nil {
+		// A password here would be printed, recorded and sent as Basic auth.
+		return nil, usagef("run: --endpoint %s carries user information: drop it; credentials come from --credentials or the environment", u.Redacted())
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, usagef("run: --endpoint %s: port %s is not between 1 and 65535", u.Redacted(), p)
+		}
+	}
+	if f.timeout <= 0 {
+		return nil, usagef("run: --timeout must be more than 0 (it bounds every exchange), not %s", f.timeout)
 	}
 	if f.addressing != "path" && f.addressing != "virtual" {
 		return nil, usagef("run: --addressing must be path or virtual")

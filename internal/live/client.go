@@ -7,27 +7,30 @@ package live
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"strconv"
-	"syscall"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getservice-conformance/gsc/internal/redact"
 )
 
-// Limits bound every request.
+// Limits bound every request. A zero field takes DefaultLimits' value.
 type Limits struct {
 	ConnectTimeout time.Duration // TCP and TLS handshake
 	HeaderTimeout  time.Duration // from request sent to response head
 	Timeout        time.Duration // whole exchange, body included
+	Stall          time.Duration // a body read with no byte for this long ends the exchange
 	MaxBody        int64         // response body bytes kept; more is a finding
+	MaxHead        int64         // response head bytes read; more ends the exchange
 	Retries        int           // for 5xx and throttling only
 	Backoff        time.Duration // first retry delay, doubled each time
+	MaxRetryAfter  time.Duration // a longer Retry-After is not waited for
 }
 
 // DefaultLimits suit a storage endpoint on a sane network.
@@ -35,9 +38,31 @@ var DefaultLimits = Limits{
 	ConnectTimeout: 5 * time.Second,
 	HeaderTimeout:  15 * time.Second,
 	Timeout:        30 * time.Second,
+	Stall:          10 * time.Second,
 	MaxBody:        64 << 20,
+	MaxHead:        1 << 20,
 	Retries:        2,
 	Backoff:        200 * time.Millisecond,
+	MaxRetryAfter:  10 * time.Second,
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	for _, f := range []struct{ v, def *time.Duration }{
+		{&l.ConnectTimeout, &d.ConnectTimeout}, {&l.HeaderTimeout, &d.HeaderTimeout}, {&l.Timeout, &d.Timeout},
+		{&l.Stall, &d.Stall}, {&l.Backoff, &d.Backoff}, {&l.MaxRetryAfter, &d.MaxRetryAfter},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	if l.MaxBody <= 0 {
+		l.MaxBody = d.MaxBody
+	}
+	if l.MaxHead <= 0 {
+		l.MaxHead = d.MaxHead
+	}
+	return l
 }
 
 // Exchange is one request and its response as sent and received, with
@@ -50,34 +75,78 @@ type Exchange struct {
 	Header   http.Header
 	// Truncated says the body was longer than Limits.MaxBody.
 	Truncated bool
-	Err       error
-	// Retries lists why each earlier attempt was retried.
+	// Err is a *TransportError when the exchange ended without a whole
+	// response, another error when the request could not be built.
+	Err error
+	// Retries lists why each earlier attempt was retried, and why a
+	// retryable answer was not.
 	Retries []string
 }
 
-// Client sends requests within Limits.
+// Client sends requests within Limits. Once an exchange times out or
+// stalls, it gives the endpoint up: every later request fails at once
+// (see EvenIfUnusable), so that a trickling endpoint costs one timeout,
+// not one per request.
 type Client struct {
-	limits Limits
-	http   *http.Client
+	limits   Limits
+	http     *http.Client
+	secrets  redact.Secrets
+	requests atomic.Int64
+
+	mu     sync.Mutex
+	gaveUp *TransportError
 }
 
 // NewClient returns a client; tlsConfig may be nil.
 func NewClient(l Limits, tlsConfig *tls.Config) *Client {
+	l = l.withDefaults()
 	dialer := &net.Dialer{Timeout: l.ConnectTimeout}
 	transport := &http.Transport{
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   l.ConnectTimeout,
-		ResponseHeaderTimeout: l.HeaderTimeout,
-		TLSClientConfig:       tlsConfig,
-		MaxIdleConnsPerHost:   4,
-		DisableCompression:    true, // bodies are checked as sent
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &countingConn{Conn: conn}, nil
+		},
+		TLSHandshakeTimeout:    l.ConnectTimeout,
+		TLSClientConfig:        tlsConfig,
+		MaxResponseHeaderBytes: l.MaxHead,
+		MaxIdleConnsPerHost:    4,
+		DisableCompression:     true, // bodies are checked as sent
 	}
 	return &Client{limits: l, http: &http.Client{
 		Transport: transport,
-		Timeout:   l.Timeout,
 		// A redirect is a finding, not something to follow with credentials.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
+}
+
+// Requests returns how many requests the client has sent, retries included.
+func (c *Client) Requests() int { return int(c.requests.Load()) }
+
+// Secrets is the set of values masked in every exchange: add the keys and
+// tokens requests are signed with. Signatures and tokens a request
+// carries are added as it is sent.
+func (c *Client) Secrets() *redact.Secrets { return &c.secrets }
+
+// Unusable returns why the client gave the endpoint up, or nil.
+func (c *Client) Unusable() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gaveUp == nil {
+		return nil
+	}
+	return unusable(c.gaveUp)
+}
+
+type evenIfUnusable struct{}
+
+// EvenIfUnusable returns a context under which the client sends requests
+// even to an endpoint it gave up on: cleanup must still try to delete what
+// a run created.
+func EvenIfUnusable(ctx context.Context) context.Context {
+	return context.WithValue(ctx, evenIfUnusable{}, true)
 }
 
 // Do sends the request built by build (called again for each retry, so
@@ -86,18 +155,33 @@ func (c *Client) Do(ctx context.Context, build func() (*http.Request, error)) *E
 	var retries []string
 	delay := c.limits.Backoff
 	for attempt := 0; ; attempt++ {
+		if err := c.Unusable(); err != nil && ctx.Value(evenIfUnusable{}) == nil {
+			return &Exchange{Err: err, Retries: retries}
+		}
 		ex := c.once(ctx, build)
 		ex.Retries = retries
 		why := retryable(ex)
-		if why == "" || attempt >= c.limits.Retries {
+		if why == "" {
 			return ex
 		}
-		retries = append(retries, fmt.Sprintf("attempt %d: %s; retried after %s", attempt+1, why, delay))
+		wait := delay
+		if v := ex.Header.Get("Retry-After"); v != "" {
+			d, ok := retryAfter(v, time.Now())
+			if ok && d > c.limits.MaxRetryAfter {
+				ex.Retries = append(retries[:len(retries):len(retries)], fmt.Sprintf("attempt %d: %s with Retry-After: %s, longer than the %s a run waits: not retried", attempt+1, why, v, c.limits.MaxRetryAfter))
+				return ex
+			}
+			wait = max(wait, d)
+		}
+		if attempt >= c.limits.Retries {
+			return ex
+		}
+		retries = append(retries, fmt.Sprintf("attempt %d: %s; retried after %s", attempt+1, why, wait))
 		select {
 		case <-ctx.Done():
-			ex.Err = ctx.Err()
+			ex.Err = classify(failure{err: context.Cause(ctx), parent: ctx, attempt: ctx})
 			return ex
-		case <-time.After(delay):
+		case <-time.After(wait):
 		}
 		delay *= 2
 	}
@@ -109,12 +193,24 @@ func retryable(ex *Exchange) string {
 	switch {
 	case ex.Err != nil:
 		return ""
-	case ex.Status == http.StatusTooManyRequests:
-		return "429 Too Many Requests"
-	case ex.Status >= 500:
+	case ex.Status == http.StatusTooManyRequests || ex.Status >= 500:
 		return strconv.Itoa(ex.Status) + " " + http.StatusText(ex.Status)
 	}
 	return ""
+}
+
+// retryAfter reads a Retry-After value: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
 }
 
 func (c *Client) once(ctx context.Context, build func() (*http.Request, error)) *Exchange {
@@ -124,45 +220,97 @@ func (c *Client) once(ctx context.Context, build func() (*http.Request, error)) 
 		ex.Err = fmt.Errorf("building the request: %w", err)
 		return ex
 	}
-	req = req.WithContext(ctx)
-	if dump, err := httputil.DumpRequestOut(req, true); err == nil {
-		ex.Request = redact.Message(dump)
+	req.URL.User = nil // it would go out as Basic auth
+	for name, values := range req.Header {
+		for _, v := range values {
+			c.secrets.AddHeader(name, v)
+		}
 	}
+	c.secrets.AddQuery(req.URL.RawQuery)
+
+	// The attempt's own context ends at the exchange timeout, or earlier
+	// when the response head or the body is too slow; its cause says which.
+	tctx, stop := context.WithTimeoutCause(ctx, c.limits.Timeout, errExchangeTimeout)
+	defer stop()
+	actx, cancel := context.WithCancelCause(tctx)
+	defer cancel(nil)
+	// Dumped before it is traced: the dump's own round trip must not
+	// start the attempt's timers.
+	if dump, err := httputil.DumpRequestOut(req.WithContext(ctx), true); err == nil {
+		ex.Request = c.secrets.Mask(redact.Message(dump))
+	}
+	a := &attempt{headTimeout: c.limits.HeaderTimeout, cancel: cancel}
+	req = req.WithContext(a.traced(actx))
+	fail := func(err error, bodyBytes, bodyLen int64) *TransportError {
+		received, first := a.received()
+		te := classify(failure{
+			err: err, host: canonicalAddr(req), parent: ctx, attempt: actx, phase: a.phaseNow(),
+			received: received, first: first, plain: req.URL.Scheme == "http",
+			bodyBytes: bodyBytes, bodyLen: bodyLen, limits: c.limits,
+		})
+		if te.Kind == Timeout || te.Kind == Stalled {
+			c.mu.Lock()
+			if c.gaveUp == nil {
+				c.gaveUp = te
+			}
+			c.mu.Unlock()
+		}
+		return te
+	}
+
+	c.requests.Add(1)
 	resp, err := c.http.Do(req)
+	a.gotHead(err == nil)
 	if err != nil {
-		ex.Err = describe(err)
+		ex.Err = fail(err, 0, -1)
 		return ex
 	}
 	defer resp.Body.Close()
-	ex.Status, ex.Header = resp.StatusCode, resp.Header
+	ex.Status = resp.StatusCode
+	ex.Header = make(http.Header, len(resp.Header))
+	for name, values := range resp.Header {
+		for _, v := range values {
+			ex.Header.Add(name, c.secrets.MaskString(v))
+		}
+	}
 	head, _ := httputil.DumpResponse(resp, false)
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.limits.MaxBody+1))
+
+	stall := time.AfterFunc(c.limits.Stall, func() { cancel(errStalled) })
+	defer stall.Stop()
+	body, err := io.ReadAll(io.LimitReader(&progressReader{r: resp.Body, stall: stall, after: c.limits.Stall}, c.limits.MaxBody+1))
 	if int64(len(body)) > c.limits.MaxBody {
 		body, ex.Truncated = body[:c.limits.MaxBody], true
 	}
 	if err != nil {
-		ex.Err = fmt.Errorf("reading the body after %d bytes: %w", len(body), describe(err))
+		ex.Err = fail(err, int64(len(body)), resp.ContentLength)
 	}
-	ex.Body = body
-	ex.Response = append(redact.Message(head), body...)
+	ex.Body = c.secrets.Mask(body)
+	ex.Response = append(c.secrets.Mask(redact.Message(head)), ex.Body...)
 	return ex
 }
 
-// describe turns transport errors into sentences a storage engineer acts on.
-func describe(err error) error {
-	var certErr *tls.CertificateVerificationError
-	var netErr net.Error
-	switch {
-	case errors.As(err, &certErr):
-		return fmt.Errorf("TLS: the endpoint's certificate is not trusted: %w", err)
-	case errors.Is(err, syscall.ECONNRESET):
-		return fmt.Errorf("the endpoint reset the connection: %w", err)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("nothing listens at the endpoint: %w", err)
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return fmt.Errorf("timed out: %w", err)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return fmt.Errorf("the endpoint closed the connection mid-response: %w", err)
+// canonicalAddr is the host:port a request dials.
+func canonicalAddr(req *http.Request) string {
+	if port := req.URL.Port(); port != "" {
+		return req.URL.Host
 	}
-	return err
+	if req.URL.Scheme == "https" {
+		return net.JoinHostPort(req.URL.Hostname(), "443")
+	}
+	return net.JoinHostPort(req.URL.Hostname(), "80")
+}
+
+// progressReader restarts the stall timer whenever bytes arrive.
+type progressReader struct {
+	r     io.Reader
+	stall *time.Timer
+	after time.Duration
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.stall.Reset(p.after)
+	}
+	return n, err
 }

@@ -23,6 +23,7 @@ func (t *Target) Curl(ex *Exchange, tamper Tamper) string {
 		return ""
 	}
 	u := *t.Endpoint
+	u.User = nil // never a password on a command line
 	u.Host = req.Host
 	u.Path, u.RawPath, u.RawQuery = req.URL.Path, req.URL.RawPath, req.URL.RawQuery
 	args := []string{"curl", "-sS", "-i", "-X", req.Method}
