@@ -41,6 +41,8 @@ func (l *Ledger) Create(ctx context.Context, t *Target, name string) *Exchange {
 	l.set(t, name, pending)
 	ex := t.CreateBucket(ctx, name)
 	switch {
+	case neverSent(ex):
+		l.forget(t, name)
 	case ex.Err != nil || ex.Status >= 500:
 		// Unsettled: stays pending.
 	case ex.Status/100 == 2 || ownedAlready(t, ex):
@@ -49,6 +51,13 @@ func (l *Ledger) Create(ctx context.Context, t *Target, name string) *Exchange {
 		l.forget(t, name)
 	}
 	return ex
+}
+
+// neverSent says the create never reached the endpoint: no connection
+// (nothing listens, no such host) or no TLS session, on the only attempt.
+func neverSent(ex *Exchange) bool {
+	k := KindOf(ex.Err)
+	return (k == Unreachable || k == TLS) && len(ex.Retries) == 0
 }
 
 // ownedAlready says a retried create was refused because the caller owns

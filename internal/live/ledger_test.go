@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -204,4 +205,31 @@ func TestLedgerReportsWhatItCouldNotDelete(t *testing.T) {
 	if got := e.names(); len(got) != 0 {
 		t.Errorf("buckets left: %v", got)
 	}
+}
+
+// A create that never reached the endpoint (nothing listens) is not the
+// run's to clean up; one that reached it without an answer is.
+func TestLedgerForgetsCreatesNeverSent(t *testing.T) {
+	e := newLedgerEndpoint(t, fast, nil)
+	nowhere := *e.target
+	nowhere.Endpoint = &url.URL{Scheme: "http", Host: closedAddr(t)}
+	var l Ledger
+	if ex := l.Create(context.Background(), &nowhere, "gsc-0a0b0c0d-00"); KindOf(ex.Err) != Unreachable {
+		t.Fatalf("create where nothing listens: %v, want unreachable", ex.Err)
+	}
+	if p := l.Pending(&nowhere); len(p) != 0 {
+		t.Errorf("a create that was never sent is pending: %v", p)
+	}
+}
+
+// closedAddr is a loopback address where nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
 }
