@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,10 @@ func TestRunCannotJudge(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	})
+	plain := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(plain.Close)
+	selfSigned := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(selfSigned.Close)
 	for _, tc := range []struct {
 		name, url string
 		args      []string
@@ -37,6 +42,9 @@ func TestRunCannotJudge(t *testing.T) {
 		errors    bool // every spec reported could not run
 	}{
 		{"nothing listens", nothing, nil, nil, "could not judge: 20 of 20 spec(s) could not run: s3: set-up: creating bucket", true},
+		{"no such host", "http://gsc-test.invalid:9000", nil, nil, "cannot resolve gsc-test.invalid", true},
+		{"https to a plain HTTP port", strings.Replace(plain.URL, "http:", "https:", 1), nil, nil, "TLS:", true},
+		{"a self-signed certificate without --ca-file", selfSigned.URL, nil, nil, "TLS: the endpoint's certificate is not trusted", true},
 		{"credentials refused at set-up", e.url, nil, []string{"AWS_ACCESS_KEY_ID=AKIDNOBODY", "AWS_SECRET_ACCESS_KEY=x"},
 			"the credentials were refused: 403 InvalidAccessKeyId: check the keys, the region and --signature", true},
 		{"credentials refused, read-only", e.url, []string{"--read-only"}, []string{"AWS_ACCESS_KEY_ID=AKIDNOBODY", "AWS_SECRET_ACCESS_KEY=x"},

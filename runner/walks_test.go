@@ -123,13 +123,21 @@ func TestRunRequestsGrowWithOwnBuckets(t *testing.T) {
 		t.Run(vendor, func(t *testing.T) {
 			e := newReferenceEndpoint(t, vendor)
 			seed(e, e.Region(), 2000)
-			code, out, _ := liveRun(t, vendor, e.url)
+			code, out, run := liveRun(t, vendor, e.url)
 			if code != 0 {
 				t.Fatalf("exit %d\n%s", code, out)
 			}
 			// Walking the account at page sizes 1 and 2 alone would take 3,000.
-			if n := e.lists.Load(); n > 150 {
-				t.Errorf("a run on an account of 2,000 buckets sent %d listing requests, want at most 150", n)
+			lists := int(e.lists.Load())
+			if lists > 150 {
+				t.Errorf("a run on an account of 2,000 buckets sent %d listing requests, want at most 150", lists)
+			}
+			// The run counts what it sent: the listings, and its creates and tags.
+			if run == nil || run.Requests < lists || run.Requests > lists+20 {
+				t.Errorf("results.json counts %v requests; the endpoint served %d listings", run.Requests, lists)
+			}
+			if !strings.Contains(out, fmt.Sprintf("%d requests", run.Requests)) {
+				t.Errorf("the summary does not say how many requests the run sent\n%s", out)
 			}
 		})
 	}
