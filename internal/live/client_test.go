@@ -16,8 +16,11 @@ import (
 	"time"
 )
 
+// fast keeps retries quick; its timeouts are generous, so that a loaded
+// machine does not turn a test about something else into a timeout. The
+// tests about timeouts set their own.
 var fast = Limits{
-	ConnectTimeout: time.Second, HeaderTimeout: 300 * time.Millisecond, Timeout: 2 * time.Second, Stall: time.Second,
+	ConnectTimeout: 10 * time.Second, HeaderTimeout: 10 * time.Second, Timeout: 20 * time.Second, Stall: 10 * time.Second,
 	MaxBody: 64, MaxHead: 4096, Retries: 2, Backoff: time.Millisecond, MaxRetryAfter: 2 * time.Second,
 }
 

@@ -121,7 +121,7 @@ func TestClientHostile(t *testing.T) {
 			Timeout, `^no response head within 200ms of sending the request \(\d+ bytes of it arrived\)$`, true},
 		// A short HeaderTimeout here proves the head timer stops once the head is in.
 		{"body trickled", "http", func(l *Limits) {
-			l.HeaderTimeout, l.Timeout, l.Stall = 100*time.Millisecond, 300*time.Millisecond, time.Minute
+			l.HeaderTimeout, l.Timeout, l.Stall, l.MaxBody = time.Second, 3*time.Second, time.Minute, 1<<20
 		},
 			func(h *hostile, c net.Conn) {
 				if readRequest(c) {
@@ -129,9 +129,9 @@ func TestClientHostile(t *testing.T) {
 					h.trickle(c, strings.Repeat("b", 12000))
 				}
 			},
-			Timeout, `^the exchange took longer than 300ms: the body was still arriving \(\d+ of 12000 body bytes arrived\)$`, true},
+			Timeout, `^the exchange took longer than 3s: the body was still arriving \(\d+ of 12000 body bytes arrived\)$`, true},
 		{"body stalled", "http", func(l *Limits) {
-			l.HeaderTimeout, l.Timeout, l.Stall = 100*time.Millisecond, time.Minute, 200*time.Millisecond
+			l.HeaderTimeout, l.Timeout, l.Stall = 5*time.Second, time.Minute, 200*time.Millisecond
 		},
 			func(h *hostile, c net.Conn) {
 				if readRequest(c) {
