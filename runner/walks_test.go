@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -248,5 +249,36 @@ func TestRunCreatesOutOfNameOrder(t *testing.T) {
 	}
 	if got := strings.Join(created, " "); got != "01 00 03 02 04" {
 		t.Errorf("created in the order %s, want 01 00 03 02 04", got)
+	}
+}
+
+// Each spec shows its own evidence: against an endpoint that ignores page
+// sizes (and serves invalid ones), every walk's unsupported verdict quotes its own page size, and a
+// spec for an invalid page size records its own probe.
+func TestUnsupportedOnOwnEvidence(t *testing.T) {
+	e := newReferenceEndpoint(t, "s3", refserver.PageSizeIgnored, refserver.PageSizeUnvalidated)
+	record := t.TempDir()
+	code, out, run := liveRun(t, "s3", e.url, "--record", record)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0: unsupported does not fail the run\n%s", code, out)
+	}
+	for id, evidence := range map[string]string{
+		"pagination/walks-every-bucket-once-in-order-with/page-size-1": "max-buckets=1 is ignored: 5 buckets in one page",
+		"pagination/walks-every-bucket-once-in-order-with/page-size-2": "max-buckets=2 is ignored: 5 buckets in one page",
+		"pagination/refuses-a-page-size-of/zero":                       "max-buckets=1 is ignored",
+	} {
+		var got outcome.Result
+		for _, r := range run.Results {
+			if r.ID == id {
+				got = r
+			}
+		}
+		if got.Status != outcome.Unsupported || !strings.Contains(got.Summary, evidence) {
+			t.Errorf("%s: %s %q, want unsupported with %q", id, got.Status, got.Summary, evidence)
+		}
+	}
+	src, err := os.ReadFile(filepath.Join(record, "s3-page-size-0.txtar"))
+	if err != nil || !strings.Contains(string(src), "-- 2/request --\nGET /?max-buckets=1 ") {
+		t.Errorf("the page-size-0 recording does not hold the spec's own probe (err %v):\n%.1500s", err, src)
 	}
 }

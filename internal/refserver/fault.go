@@ -51,6 +51,7 @@ const (
 
 	PageSizeIgnored         Fault = "page-size-ignored"
 	PageSizeUnvalidated     Fault = "page-size-unvalidated"
+	ZeroPageSizeServed      Fault = "zero-page-size-served"
 	TruncatedWithoutNext    Fault = "truncated-without-next"
 	PartialPageSaysComplete Fault = "partial-page-says-complete"
 	NextPageRepeats         Fault = "next-page-repeats"
@@ -91,7 +92,7 @@ var faultOrder = []Fault{
 	MissingRequestID, WrongContentType, ErrorBodyHTML, ErrorBodyEmpty,
 	BareEndTag, MismatchedTags, InvalidJSON, TextAfterRoot, WrongNamespace, MissingNamespace,
 	DateNotISO8601, CountDisagrees,
-	PageSizeIgnored, PageSizeUnvalidated, TruncatedWithoutNext, PartialPageSaysComplete,
+	PageSizeIgnored, PageSizeUnvalidated, ZeroPageSizeServed, TruncatedWithoutNext, PartialPageSaysComplete,
 	NextPageRepeats, NextPageSkips, Unsorted, CreationOrder, UnknownMarkerRestarts, ForgedTokenAccepted,
 	PrefixIgnored, RegionIgnored, LocationIgnored, CreateTimeIgnored, TagsIgnored,
 }
@@ -139,6 +140,7 @@ var faultInfos = map[Fault]faultInfo{
 
 	PageSizeIgnored:     {"a valid page size is not applied: pages have the default size", paged},
 	PageSizeUnvalidated: {"an invalid page size (0, not a number, above the maximum) is served with the default size instead of refused", paged},
+	ZeroPageSizeServed:  {"a page size of 0, and only that invalid one, is served with the default size instead of refused", paged},
 	TruncatedWithoutNext: {"a truncated page names no next marker or continuation token", func(c *contract.Contract) string {
 		return orElse(paged(c), unless(c.Profile.Params.Marker != "" || c.Profile.Params.Token != "", "the contract's pages lead on by offset, with no next marker or token"))
 	}},

@@ -276,6 +276,11 @@ var faultProbes = map[Fault]func(p *probe) string{
 		r := p.list(url.Values{p.e.c.Profile.Params.PageSize.Name: {"0"}})
 		return deviatesIf(r.status != http.StatusBadRequest, "page size 0 answered %d", r.status)
 	},
+	ZeroPageSizeServed: func(p *probe) string {
+		name := p.e.c.Profile.Params.PageSize.Name
+		zero, nan := p.list(url.Values{name: {"0"}}), p.list(url.Values{name: {"abc"}})
+		return deviatesIf(zero.status != http.StatusBadRequest && nan.status == http.StatusBadRequest, "page size 0 answered %d, abc %d", zero.status, nan.status)
+	},
 	TruncatedWithoutNext: func(p *probe) string {
 		_, got := p.page(2, nil)
 		return deviatesIf(got.next == "", "a page of 2 of %d buckets names no next page", len(p.bs))

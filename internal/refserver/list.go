@@ -58,7 +58,8 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 	if sent(ps.Name) {
 		n, err := strconv.Atoi(q.Get(ps.Name))
 		valid := err == nil && n >= max(ps.Min, 1) && (ps.Max == 0 || n <= ps.Max)
-		if !valid && !s.faults[PageSizeUnvalidated] {
+		served := s.faults[PageSizeUnvalidated] || s.faults[ZeroPageSizeServed] && err == nil && n == 0
+		if !valid && !served {
 			return sel, nil, failf("invalidArgument", "%s must be an integer %s", ps.Name, bounds(ps.Min, ps.Max))
 		}
 		if valid && !s.faults[PageSizeIgnored] {

@@ -56,11 +56,14 @@ func LiveVendor(vendor string) bool {
 		BeforeAll(l.setUp)
 		BeforeEach(l.ready)
 		It("lists the buckets as the contract says", Label("schema"), func() {
-			l.clean("list", []*live.Exchange{l.t.List(l.ctx(), live.Intent{})}, finding.AreaSchema)
+			ex := l.t.List(l.ctx(), live.Intent{})
+			l.needListing("list", ex)
+			l.clean("list", []*live.Exchange{ex}, finding.AreaSchema)
 		})
 		It("answers with the contract's headers", Label("headers"), func() {
-			exs := []*live.Exchange{l.t.List(l.ctx(), live.Intent{}), l.t.List(l.ctx(), live.Intent{Tamper: live.Anonymous})}
-			l.clean("headers", exs, finding.AreaHeaders)
+			ex := l.t.List(l.ctx(), live.Intent{})
+			l.needListing("headers", ex)
+			l.clean("headers", []*live.Exchange{ex, l.t.List(l.ctx(), live.Intent{Tamper: live.Anonymous})}, finding.AreaHeaders)
 		})
 		l.authSpecs()
 		l.paginationSpecs()
@@ -75,10 +78,6 @@ type liveSpecs struct {
 	// setUpErr says why set-up failed; every spec then ends as could not
 	// run with it.
 	setUpErr string
-
-	probeOnce sync.Once // pageSizeIgnored's probe
-	ignored   string
-	ignoredEx *live.Exchange
 
 	accountOnce sync.Once // account's walk at the largest page size
 	accountWalk *walked
@@ -196,6 +195,21 @@ func (l *liveSpecs) usable(name string, i int, ex *live.Exchange) {
 		l.cannotJudge(stopped(err))
 	}
 	l.cannotJudge(fmt.Sprintf("%s: exchange %d: %v", name, i, ex.Err))
+}
+
+// needListing ends the spec as could not run when ex, which the spec's
+// judgement needs, is not a successful listing: the reports then show
+// the answer that stood in the way, with how often it was tried.
+func (l *liveSpecs) needListing(name string, ex *live.Exchange) {
+	l.usable(name, 1, ex)
+	if ex.Status == 200 {
+		return
+	}
+	reason := fmt.Sprintf("%s needs a successful listing; the endpoint answered %d %s", name, ex.Status, orNone(check.ErrorCode(l.t.Contract, ex.Body)))
+	if n := len(ex.Retries); n > 0 {
+		reason += fmt.Sprintf(", %d times", n+1)
+	}
+	l.cannotJudge(reason)
 }
 
 func (l *liveSpecs) needBuckets() {

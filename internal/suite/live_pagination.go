@@ -12,23 +12,27 @@ import (
 	"github.com/getservice-conformance/gsc/internal/live"
 )
 
-// pageSizeIgnored asks for a page of one bucket, once per run, and
-// returns the evidence when more came back with no way to the next page:
-// the target does not paginate. A target that paginates says nothing.
-func (l *liveSpecs) pageSizeIgnored() (evidence string, ex *live.Exchange) {
-	l.probeOnce.Do(func() {
-		ps := l.t.Contract.Profile.Params.PageSize.Name
-		ex := l.t.List(l.ctx(), live.Intent{PageSize: "1"})
-		if ex.Err != nil || ex.Status != 200 {
-			return
-		}
-		page := check.ReadPage(l.t.Contract, ex.Body)
-		if len(page.Names) > 1 && page.Next == "" && page.Truncated != "true" {
-			l.ignored = fmt.Sprintf("%s=1 is ignored: %d buckets in one page and nothing leads to a next page", ps, len(page.Names))
-			l.ignoredEx = ex
-		}
-	})
-	return l.ignored, l.ignoredEx
+// ignoredIn says, from one page asked for with page size size, whether
+// the endpoint ignored the page size: more buckets than asked for, and
+// nothing that leads to a next page. "" when it did not.
+func (l *liveSpecs) ignoredIn(ex *live.Exchange, size int) string {
+	if ex.Err != nil || ex.Status != 200 {
+		return ""
+	}
+	page := check.ReadPage(l.t.Contract, ex.Body)
+	if len(page.Names) <= size || page.Next != "" || page.Truncated == "true" {
+		return ""
+	}
+	return fmt.Sprintf("%s=%d is ignored: %d buckets in one page and nothing leads to a next page",
+		l.t.Contract.Profile.Params.PageSize.Name, size, len(page.Names))
+}
+
+// probeIgnored asks for a page of one bucket, as the spec's own evidence
+// that the endpoint ignores page sizes altogether, and returns that
+// evidence ("" when it paginates) and the exchange.
+func (l *liveSpecs) probeIgnored() (string, *live.Exchange) {
+	ex := l.t.List(l.ctx(), live.Intent{PageSize: "1"})
+	return l.ignoredIn(ex, 1), ex
 }
 
 func (l *liveSpecs) paginationSpecs() {
@@ -49,12 +53,14 @@ func (l *liveSpecs) paginationSpecs() {
 				l.readOnlyWalk(name, size)
 				return
 			}
-			if evidence, ex := l.pageSizeIgnored(); size > 0 && size < len(l.mine) && evidence != "" {
-				l.unsupported("pagination", evidence, ex)
-			}
 			w := l.account()
 			if size != l.largest() || size == 0 {
 				w = l.ownWalk(name, size)
+			}
+			l.needListing(name, w.exs[0])
+			if evidence := l.ignoredIn(w.exs[0], size); size > 0 && evidence != "" {
+				l.judge(name, w.exs) // recorded: the evidence is the walk's own first page
+				l.unsupported("pagination", evidence, w.exs[0])
 			}
 			l.judgeWalk(name, w, l.mine)
 		}, sizes)
@@ -63,19 +69,7 @@ func (l *liveSpecs) paginationSpecs() {
 			invalid = append(invalid, Entry("the maximum plus one", strconv.Itoa(ps.Max+1)))
 		}
 		DescribeTable("refuses a page size of", func(size string) {
-			ex := l.t.List(l.ctx(), live.Intent{PageSize: size})
-			l.judge("page size "+size, []*live.Exchange{ex})
-			code := check.ErrorCode(l.t.Contract, ex.Body)
-			if ex.Status == 200 {
-				if evidence, probe := l.pageSizeIgnored(); evidence != "" {
-					l.unsupported("pagination", evidence, probe)
-				}
-			}
-			if ex.Status != 400 || want(l.invalidCode(), code) {
-				v := l.verdict()
-				v.deviation("400 "+l.invalidCode(), fmt.Sprintf("%d %q", ex.Status, code), ps.Name+"="+size, ex, live.Signed)
-				v.settle()
-			}
+			l.refused("page size "+size, live.Intent{PageSize: size}, ps.Name+"="+size)
 		}, invalid)
 		l.continuationSpecs()
 	})
@@ -204,19 +198,7 @@ func (l *liveSpecs) continuationSpecs() {
 		if p.Token == "" {
 			Skip(l.t.Contract.Profile.Name + " has no continuation token")
 		}
-		ex := l.t.List(l.ctx(), live.Intent{Token: "gsc-forged-token"})
-		l.judge("forged token", []*live.Exchange{ex})
-		code := check.ErrorCode(l.t.Contract, ex.Body)
-		if ex.Status == 200 {
-			if evidence, probe := l.pageSizeIgnored(); evidence != "" {
-				l.unsupported("pagination", evidence, probe)
-			}
-		}
-		if ex.Status != 400 || want(l.invalidCode(), code) {
-			v := l.verdict()
-			v.deviation("400 "+l.invalidCode(), fmt.Sprintf("%d %q", ex.Status, code), p.Token+"=gsc-forged-token", ex, live.Signed)
-			v.settle()
-		}
+		l.refused("forged token", live.Intent{Token: "gsc-forged-token"}, p.Token+"=gsc-forged-token")
 	})
 	It("starts right after a marker that names no bucket", func() {
 		if p.Marker == "" {
@@ -233,6 +215,33 @@ func (l *liveSpecs) continuationSpecs() {
 		}
 		v.settle()
 	})
+}
+
+// refused judges a request the contract says is refused as an invalid
+// argument: 400 with the contract's code. Served instead (200), the spec
+// asks for a page of one bucket as its own evidence: an endpoint that
+// ignores page sizes altogether lacks the optional capability; one that
+// paginates but served this request deviates.
+func (l *liveSpecs) refused(name string, in live.Intent, what string) {
+	ex := l.t.List(l.ctx(), in)
+	exs := []*live.Exchange{ex}
+	l.usable(name, 1, ex)
+	var evidence string
+	if ex.Status == 200 {
+		var probe *live.Exchange
+		evidence, probe = l.probeIgnored()
+		exs = append(exs, probe)
+	}
+	l.judge(name, exs)
+	if evidence != "" {
+		l.unsupported("pagination", evidence, exs[1])
+	}
+	code := check.ErrorCode(l.t.Contract, ex.Body)
+	if ex.Status != 400 || want(l.invalidCode(), code) {
+		v := l.verdict()
+		v.deviation("400 "+l.invalidCode(), fmt.Sprintf("%d %q", ex.Status, code), what, ex, live.Signed)
+		v.settle()
+	}
 }
 
 // want reports whether a wanted code is set and differs from got.
