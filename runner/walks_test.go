@@ -282,3 +282,39 @@ func TestUnsupportedOnOwnEvidence(t *testing.T) {
 		t.Errorf("the page-size-0 recording does not hold the spec's own probe (err %v):\n%.1500s", err, src)
 	}
 }
+
+// A walk that goes wrong says why, as a paginating client would meet it.
+func TestWalkCauses(t *testing.T) {
+	for _, tc := range []struct {
+		vendor string
+		fault  refserver.Fault
+		id     string
+		cause  string
+	}{
+		{"s3", refserver.TruncatedWithoutNext, "pagination/walks-every-bucket-once-in-order-with/page-size-1",
+			"page 1 holds 1 of the run's 5 buckets and carries no ContinuationToken: a paginating client stops here and never sees the other 4"},
+		{"oss", refserver.PartialPageSaysComplete, "pagination/walks-every-bucket-once-in-order-with/page-size-2",
+			"page 1 holds 2 of the run's 5 buckets and carries no NextMarker: a paginating client stops here and never sees the other 3"},
+		{"cos", refserver.NextPageSkips, "pagination/walks-every-bucket-once-in-order-with/page-size-1",
+			"(3 of the run's 5 buckets): "},
+		{"s3", refserver.NextPageRepeats, "pagination/walks-every-bucket-once-in-order-with/page-size-1",
+			"is listed on page 1 and again on page 2"},
+	} {
+		t.Run(tc.vendor+"/"+string(tc.fault), func(t *testing.T) {
+			e := newReferenceEndpoint(t, tc.vendor, tc.fault)
+			_, out, run := liveRun(t, tc.vendor, e.url, "--label-filter", "pagination")
+			var seen []string
+			for _, r := range run.Results {
+				if r.ID != tc.id {
+					continue
+				}
+				for _, d := range r.Deviations {
+					seen = append(seen, d.Seen)
+				}
+			}
+			if !strings.Contains(strings.Join(seen, "\n"), tc.cause) {
+				t.Errorf("%s: deviations %q, want one saying %q\n%s", tc.id, seen, tc.cause, out)
+			}
+		})
+	}
+}

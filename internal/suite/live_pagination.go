@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -86,9 +87,93 @@ func (l *liveSpecs) judgeWalk(name string, w *walked, want []string) {
 	if w.problem != "" {
 		v.deviation("a walk that ends", w.problem, where, last, live.Signed)
 	} else if err := l.listed(want, w.names); err != nil {
-		v.deviation("every bucket once, in order, over the pages", err.Error(), where, last, live.Signed)
+		seen := err.Error()
+		if cause := l.walkCause(w, want); cause != "" {
+			seen = cause
+		}
+		v.deviation("every bucket once, in order, over the pages", seen, where, last, live.Signed)
 	}
 	v.settle()
+}
+
+// walkCause says why a walk did not list want each once, in order, as a
+// client would feel it: a page that ends the walk early, a bucket listed
+// on two pages, one that no page lists, names out of order. "" when it
+// finds none of these.
+func (l *liveSpecs) walkCause(w *walked, want []string) string {
+	first := map[string]int{} // name -> index in w.names
+	for i, n := range w.names {
+		if !slices.Contains(want, n) {
+			continue
+		}
+		if j, ok := first[n]; ok {
+			return fmt.Sprintf("bucket %q is listed on page %d and again on page %d", n, w.pages[j], w.pages[i])
+		}
+		first[n] = i
+	}
+	var missing []string
+	for _, n := range want {
+		if _, ok := first[n]; !ok {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		pages := len(w.exs)
+		if w.complete && (len(first) == 0 || l.after(missing[0], w.names[len(w.names)-1])) {
+			return fmt.Sprintf("page %d holds %d of the run's %d buckets and %s: a paginating client stops here and never sees the other %d (%s)",
+				pages, len(first), len(want), l.endsHow(w.exs[pages-1]), len(missing), strings.Join(missing, ", "))
+		}
+		return fmt.Sprintf("no page lists %s (%d of the run's %d buckets)%s", strings.Join(missing, ", "), len(missing), len(want), l.skippedAt(w, missing[0]))
+	}
+	if l.t.Contract.Profile.Ordered {
+		got := mineIn(want, w.names)
+		for i := 1; i < len(got); i++ {
+			if got[i] < got[i-1] {
+				return fmt.Sprintf("bucket %q comes after %q (page %d): names are not in byte order", got[i], got[i-1], w.pages[first[got[i]]])
+			}
+		}
+	}
+	return ""
+}
+
+// skippedAt says where an ordered walk passed over a missing name: the
+// first name listed after it, and the page before when that name starts
+// a page.
+func (l *liveSpecs) skippedAt(w *walked, name string) string {
+	if !l.t.Contract.Profile.Ordered {
+		return ""
+	}
+	i := slices.IndexFunc(w.names, func(n string) bool { return n > name })
+	switch {
+	case i < 0:
+		return ""
+	case i > 0 && w.pages[i-1] != w.pages[i]:
+		return fmt.Sprintf(": %s belongs between page %d, which ends with %s, and page %d, which starts with %s", name, w.pages[i-1], w.names[i-1], w.pages[i], w.names[i])
+	}
+	return fmt.Sprintf(": %s belongs before %s on page %d", name, w.names[i], w.pages[i])
+}
+
+// after says whether name sorts after last, where the contract orders
+// names: a bucket a walk never reached. Unordered, any missing bucket may
+// lie ahead.
+func (l *liveSpecs) after(name, last string) bool {
+	return !l.t.Contract.Profile.Ordered || name > last
+}
+
+// endsHow says how a page ended the walk, in the contract's terms.
+func (l *liveSpecs) endsHow(ex *live.Exchange) string {
+	p := l.t.Contract.Profile
+	pg := check.ReadPage(l.t.Contract, ex.Body)
+	field := p.Listing.NextMarker[strings.LastIndex(p.Listing.NextMarker, "/")+1:]
+	switch {
+	case p.Params.Offset != "":
+		return fmt.Sprintf("lists fewer buckets (%d) than the page size asked for, which ends an offset walk", len(pg.Names))
+	case pg.Truncated == "true":
+		return fmt.Sprintf("says it is truncated but carries no %s to go on with", field)
+	case field != "":
+		return fmt.Sprintf("carries no %s", field)
+	}
+	return "leads to no next page"
 }
 
 // listed says whether want comes back each once in names, in order where

@@ -39,6 +39,7 @@ type walkPlan struct {
 type walked struct {
 	names   []string
 	regions []string // each name's region, "" where the page shows none
+	pages   []int    // each name's page, from 1
 	exs     []*live.Exchange
 	// complete says the last page ended the listing.
 	complete bool
@@ -78,6 +79,9 @@ func (l *liveSpecs) walk(name string, plan walkPlan) *walked {
 		pg := check.ReadPage(l.t.Contract, ex.Body)
 		w.names = append(w.names, pg.Names...)
 		w.regions = append(w.regions, pg.Regions...)
+		for range pg.Names {
+			w.pages = append(w.pages, page)
+		}
 		var param, next string
 		switch {
 		case p.Params.Offset != "":
