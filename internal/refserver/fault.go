@@ -39,6 +39,7 @@ const (
 	WrongContentType Fault = "wrong-content-type"
 	ErrorBodyHTML    Fault = "error-body-html"
 	ErrorBodyEmpty   Fault = "error-body-empty"
+	ErrorBodyNoID    Fault = "error-body-without-request-id"
 
 	BareEndTag       Fault = "bare-end-tag"
 	MismatchedTags   Fault = "mismatched-tags"
@@ -89,7 +90,7 @@ var faultOrder = []Fault{
 	AnonymousAccepted, SignatureUnchecked, ClockSkewUnchecked,
 	AnonymousWrongStatus, AnonymousWrongCode, BadSignatureWrongStatus, BadSignatureWrongCode,
 	UnknownKeyWrongStatus, UnknownKeyWrongCode, ClockSkewWrongStatus, ClockSkewWrongCode,
-	MissingRequestID, WrongContentType, ErrorBodyHTML, ErrorBodyEmpty,
+	MissingRequestID, WrongContentType, ErrorBodyHTML, ErrorBodyEmpty, ErrorBodyNoID,
 	BareEndTag, MismatchedTags, InvalidJSON, TextAfterRoot, WrongNamespace, MissingNamespace,
 	DateNotISO8601, CountDisagrees,
 	PageSizeIgnored, PageSizeUnvalidated, ZeroPageSizeServed, TruncatedWithoutNext, PartialPageSaysComplete,
@@ -122,6 +123,7 @@ var faultInfos = map[Fault]faultInfo{
 	WrongContentType: {"every body is sent as " + wrongContentType, always},
 	ErrorBodyHTML:    {"error bodies are an HTML page, without the error code (the status and Content-Type stay as the contract says)", always},
 	ErrorBodyEmpty:   {"error bodies are empty (the status and headers stay as the contract says)", always},
+	ErrorBodyNoID:    {"error bodies lack the request id (the status, the code and the request-id header stay as the contract says)", always},
 
 	BareEndTag:     {"a listing repeats its first end tag, leaving a bare end tag", xmlOnly},
 	MismatchedTags: {"a listing closes its first leaf element with a misspelt end tag", xmlOnly},

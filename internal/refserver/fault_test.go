@@ -238,6 +238,11 @@ var faultProbes = map[Fault]func(p *probe) string{
 		r := p.reject(signer.Anonymous)
 		return deviatesIf(len(r.body) == 0, "an empty error body with status %d", r.status)
 	},
+	ErrorBodyNoID: func(p *probe) string {
+		r := p.reject(signer.BadSignature)
+		id := r.header.Get(p.e.c.Profile.RequestIDHeader)
+		return deviatesIf(id != "" && !bytes.Contains(r.body, []byte(id)), "the error body lacks request id %s: %s", id, r.body)
+	},
 
 	BareEndTag:     hasSyntax("xml.unmatched-end"),
 	MismatchedTags: hasSyntax("xml.mismatched-end"),

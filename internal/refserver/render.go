@@ -83,12 +83,16 @@ func (s *Server) answer(kind string) (int, string) {
 // fail writes an error answer rendered by error.tmpl.
 func (s *Server) fail(x *request, e *apiError) {
 	status, code := s.answer(e.kind)
+	id := x.id
+	if s.faults[ErrorBodyNoID] {
+		id = ""
+	}
 	s.send(x, status, s.errorT, &errorBody{
 		Code:      code,
 		Message:   e.message,
 		Resource:  x.r.URL.Path,
 		Host:      x.r.Host,
-		RequestID: x.id,
+		RequestID: id,
 		ExtraID:   extraID(x.id),
 		Skew:      e.skew,
 	})

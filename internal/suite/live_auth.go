@@ -12,8 +12,20 @@ import (
 )
 
 // authSpecs: every auth failure is rejected with the profile's status and
-// code, and an error body that matches the error schema.
+// code. What the error document holds (its schema, RequestId, Resource)
+// is judged once, by its own spec, so a right rejection with a thin error
+// body is one red cell, not one per rejection.
 func (l *liveSpecs) authSpecs() {
+	It("answers errors with the contract's error document", Label("schema", "errors"), func() {
+		ex := l.t.List(l.ctx(), live.Intent{Tamper: live.BadSignature})
+		l.usable("error document", 1, ex)
+		if ex.Status < 400 {
+			l.cannotJudge(fmt.Sprintf("error document: a request with a bad signature answered %d, not an error (the auth specs judge that)", ex.Status))
+		}
+		v := l.verdict()
+		v.findings(l.judge("error document", []*live.Exchange{ex}), []*live.Exchange{ex}, live.BadSignature, finding.AreaSchema)
+		v.settle()
+	})
 	DescribeTable("rejects", Label("auth"), func(tamper live.Tamper) {
 		rej := l.t.Contract.Profile.Auth.Rejections[tamper.Failure()]
 		ex := l.t.List(l.ctx(), live.Intent{Tamper: tamper})
@@ -31,7 +43,7 @@ func (l *liveSpecs) authSpecs() {
 				others = append(others, f)
 			}
 		}
-		v.findings(others, exs, tamper, finding.AreaSchema, finding.AreaAuth)
+		v.findings(others, exs, tamper, finding.AreaAuth)
 		v.settle()
 	},
 		Entry("an anonymous request", live.Anonymous),
