@@ -13,6 +13,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/getservice-conformance/gsc/internal/outcome"
+	"github.com/getservice-conformance/gsc/internal/report"
 )
 
 // console is what a spec run tells the person watching: progress while it
@@ -105,17 +106,8 @@ func (c *console) summary(run *outcome.Run, junit string) {
 		}
 		fmt.Fprintf(c.w, "%-24s %s\n", target, strings.Join(counts(n), "  "))
 	}
-	var facts []string
-	if run.RunID != "" {
-		facts = append(facts, "run "+run.RunID)
-	}
-	if run.Requests == 1 {
-		facts = append(facts, "1 request")
-	} else if run.Requests > 0 {
-		facts = append(facts, fmt.Sprintf("%d requests", run.Requests))
-	}
-	if len(facts) > 0 {
-		fmt.Fprintln(c.w, strings.Join(facts, ", "))
+	if facts := report.Facts(run); facts != "" {
+		fmt.Fprintln(c.w, facts)
 	}
 	n := run.Counts()
 	verdict := paint("PASS", 32)

@@ -109,21 +109,18 @@ func isStdout(name string) bool {
 }
 
 func appendFile(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return writeOpen(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, data)
 }
 
 // writeThrough opens what name leads to and truncates it: what a shell's
 // > does. A rename would replace a symlink or a device by a file.
 func writeThrough(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	return writeOpen(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, data)
+}
+
+// writeOpen writes data to name opened with flag.
+func writeOpen(name string, flag int, data []byte) error {
+	f, err := os.OpenFile(name, flag, 0o644)
 	if err != nil {
 		return err
 	}

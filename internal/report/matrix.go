@@ -110,9 +110,9 @@ func when(run *outcome.Run) string {
 	return strings.Join(parts, ", ")
 }
 
-// facts reads "run gsc-1a2b3c4d, 57 requests", leaving out what the run
+// Facts reads "run gsc-1a2b3c4d, 57 requests", leaving out what the run
 // does not know.
-func facts(run *outcome.Run) string {
+func Facts(run *outcome.Run) string {
 	var parts []string
 	if run.RunID != "" {
 		parts = append(parts, "run "+run.RunID)
@@ -129,7 +129,7 @@ func facts(run *outcome.Run) string {
 // "started …, took 1.5s; run gsc-1a2b3c4d, 57 requests".
 func header(run *outcome.Run) string {
 	var parts []string
-	for _, p := range []string{when(run), facts(run)} {
+	for _, p := range []string{when(run), Facts(run)} {
 		if p != "" {
 			parts = append(parts, p)
 		}
