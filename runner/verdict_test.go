@@ -103,3 +103,47 @@ func TestConformanceSelectionMatchesNoSpec(t *testing.T) {
 		t.Errorf("exit %d, want 2\n%s", code, out)
 	}
 }
+
+// A spec whose judgement needs an answer does not pass, nor fail, when
+// the endpoint was not there to give one: listings refused, or 5xx and
+// 429 that outlast the retries, end the spec as could not run, naming
+// the status and how often it was tried.
+func TestNoVerdictWithoutEvidence(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		want   string
+	}{
+		{"listings answered 503", http.StatusServiceUnavailable, "the endpoint answered 503 (no error code), 3 times"},
+		{"listings answered 429", http.StatusTooManyRequests, "the endpoint answered 429 (no error code), 3 times"},
+		{"listings refused 403", http.StatusForbidden, "the endpoint answered 403 AccessDenied"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEndpoint(t, "s3", func(h http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodGet && r.URL.Path == "/" {
+						w.Header().Set("Content-Type", "application/xml")
+						w.WriteHeader(tc.status)
+						if tc.status == http.StatusForbidden {
+							w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error><Code>AccessDenied</Code><Message>no</Message><RequestId>1</RequestId></Error>"))
+						}
+						return
+					}
+					h.ServeHTTP(w, r)
+				})
+			})
+			code, out, run := liveRun(t, "s3", e.url, "--label-filter", "schema || headers")
+			if code != 2 {
+				t.Errorf("exit %d, want 2\n%s", code, out)
+			}
+			for _, r := range run.Results {
+				if r.ID == "lists-the-buckets-as-the-contract-says" && (r.Status != outcome.Error || !strings.Contains(r.Summary, tc.want)) {
+					t.Errorf("%s: %s %q, want error saying %q", r.ID, r.Status, r.Summary, tc.want)
+				}
+				if r.Status == outcome.Pass && r.ID != "answers-errors-with-the-contract-s-error-document" {
+					t.Errorf("%s passed without a successful listing", r.ID)
+				}
+			}
+		})
+	}
+}

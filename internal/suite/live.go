@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -212,6 +213,16 @@ func (l *liveSpecs) needListing(name string, ex *live.Exchange) {
 	l.cannotJudge(reason)
 }
 
+// available ends the spec as could not run when an exchange was still
+// answered 5xx or 429 after the client's retries: the endpoint was not
+// there to judge.
+func (l *liveSpecs) available(name string, i int, ex *live.Exchange) {
+	if ex.Status < 500 && ex.Status != http.StatusTooManyRequests {
+		return
+	}
+	l.cannotJudge(fmt.Sprintf("%s: exchange %d answered %d %s, %d time(s)", name, i, ex.Status, orNone(check.ErrorCode(l.t.Contract, ex.Body)), len(ex.Retries)+1))
+}
+
 func (l *liveSpecs) needBuckets() {
 	if LiveRun.ReadOnly {
 		Skip("--read-only: this spec needs buckets of its own")
@@ -234,6 +245,7 @@ func (l *liveSpecs) judge(name string, exs []*live.Exchange) []finding.Finding {
 			fmt.Fprintf(GinkgoWriter, "retry: %s\n", r)
 		}
 		l.usable(name, i+1, ex)
+		l.available(name, i+1, ex)
 		if ex.Status/100 == 3 {
 			Fail(fmt.Sprintf("%s: exchange %d: %s", name, i+1, redirected(ex)))
 		}
