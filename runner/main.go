@@ -5,6 +5,8 @@
 //	runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
 //
 //	runner cleanup --vendor V --endpoint URL (--run ID | --all-runs) [--yes]
+//	runner replay RECORDING [--exchange N]
+//	runner sign --vendor V [--signature D] [--region R] [--tamper T] METHOD URL [-H 'Name: value']...
 //
 // Exit codes: 0 clean (or within the baseline), 1 findings at error
 // severity outside the baseline (or a failed spec), 2 usage or unreadable
@@ -46,6 +48,8 @@ const usage = `usage:
   runner run --vendor V --endpoint URL [--name NAME] [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] ...
   runner matrix [--markdown FILE] [--html FILE] [--junit FILE] [--title T] RESULTS.json...
   runner cleanup --vendor V --endpoint URL (--run ID | --all-runs) [--yes] ...
+  runner replay RECORDING [--exchange N] [--endpoint URL] ...
+  runner sign --vendor V [--signature D] [--region R] [--tamper T] [--data BODY] METHOD URL [-H 'Name: value']...
   runner serve --vendor V [--addr 127.0.0.1:PORT] [--fault NAME]...
   runner version
 REPORTS: --junit FILE --results FILE --markdown FILE --html FILE (FILE "-": standard output)
@@ -83,6 +87,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runCleanup(args[1:], stdout, stderr)
 	case "serve":
 		err = runServe(args[1:], stdout, stderr)
+	case "replay":
+		err = runReplay(args[1:], stdout, stderr)
+	case "sign":
+		err = runSign(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version())
 		return exitClean

@@ -81,6 +81,9 @@ type Exchange struct {
 	// Retries lists why each earlier attempt was retried, and why a
 	// retryable answer was not.
 	Retries []string
+	// Tamper is how the request's authentication was spoilt (List sets
+	// it), so that a repro spoils it the same way.
+	Tamper Tamper
 }
 
 // Client sends requests within Limits. Once an exchange times out or

@@ -3,6 +3,7 @@ package live
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,49 +11,90 @@ import (
 	"github.com/getservice-conformance/gsc/internal/signer"
 )
 
-// Curl returns a shell command that sends an exchange's request again. The
-// recorded request is already redacted, so a signature cannot be copied:
-// an S3 V4 request that was signed normally is signed anew by curl
-// (--aws-sigv4) with keys from the environment; any other signed request
-// takes its Authorization from $GSC_AUTHORIZATION, which the user signs
-// with the named dialect. Tampered requests keep their (masked) value, so
-// the endpoint rejects them again.
+// Curl returns a shell command that sends an exchange's request again as
+// it was sent: the same method, URL, headers and body, signed anew at the
+// time it runs, with the keys from the vendor's environment variables
+// (the recorded request is redacted, so its signature cannot be copied).
+//
+//   - An S3 V4 request signed normally is signed by curl (--aws-sigv4),
+//     with every header it carried, x-amz-content-sha256 included, so that
+//     curl signs that too; the session token comes from
+//     $AWS_SESSION_TOKEN.
+//   - Any other signed request, an S3 V4 one whose access key holds a ':'
+//     (curl's --user splits user and password at the first ':'), and a
+//     tampered one are signed by `runner sign`, whose headers (the
+//     Authorization, its date and whatever else the dialect writes)
+//     curl reads from its standard input (-H @-). `runner sign --tamper`
+//     spoils the signature the same way the run did.
+//   - An anonymous request is sent unsigned.
+//
+// The exchange's own tamper (List records it) wins over tamper, which
+// says how an exchange from elsewhere was signed.
 func (t *Target) Curl(ex *Exchange, tamper Tamper) string {
 	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(ex.Request)))
 	if err != nil {
 		return ""
 	}
-	u := *t.Endpoint
-	u.User = nil // never a password on a command line
-	u.Host = req.Host
-	u.Path, u.RawPath, u.RawQuery = req.URL.Path, req.URL.RawPath, req.URL.RawQuery
-	args := []string{"curl", "-sS", "-i", "-X", req.Method}
-	sigv4 := tamper == Signed && t.Signature == signer.S3V4
-	if sigv4 {
-		args = append(args, "--aws-sigv4", shellQuote("aws:amz:"+t.Region+":s3"),
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return ""
+	}
+	if ex.Tamper != Signed {
+		tamper = ex.Tamper
+	}
+	url := shellQuote(t.requestURL(req))
+	curl := []string{"curl", "-sS", "-i", "-X", req.Method}
+	var drop map[string]bool // the headers the signer writes
+	var sign []string        // runner sign's command, when it signs
+	switch {
+	case tamper == Anonymous:
+		drop = t.signingHeaders()
+	case tamper == Signed && t.Signature == signer.S3V4 && !strings.Contains(t.Creds.AccessKey, ":"):
+		drop = map[string]bool{"authorization": true, "x-amz-date": true, "x-amz-security-token": true}
+		curl = append(curl, "--aws-sigv4", shellQuote("aws:amz:"+t.Region+":s3"),
 			`--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"`)
+		if req.Header.Get("X-Amz-Security-Token") != "" {
+			curl = append(curl, "-H", `"X-Amz-Security-Token: $AWS_SESSION_TOKEN"`)
+		}
+	default:
+		drop = t.signingHeaders()
+		sign = []string{"runner", "sign", "--vendor", t.Contract.Profile.Vendor, "--signature", t.Signature}
+		if t.Region != "" {
+			sign = append(sign, "--region", shellQuote(t.Region))
+		}
+		if tamper != Signed {
+			sign = append(sign, "--tamper", tamper.Name())
+		}
+		if len(body) > 0 {
+			sign = append(sign, "--data", shellQuote(string(body)))
+		}
+		sign = append(sign, req.Method, url)
+		curl = append(curl, "-H", "@-")
 	}
 	names := make([]string, 0, len(req.Header))
 	for name := range req.Header {
-		names = append(names, name)
+		if !drop[strings.ToLower(name)] && !clientSets(name) {
+			names = append(names, name)
+		}
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		lower := strings.ToLower(name)
-		switch {
-		case lower == "user-agent" || lower == "accept-encoding" || lower == "content-length":
-			continue // curl sets its own
-		case sigv4 && (lower == "authorization" || lower == "x-amz-date" || lower == "x-amz-content-sha256"):
-			continue // --aws-sigv4 writes them
-		case lower == "authorization" && tamper == Signed:
-			args = append(args, "-H", `"Authorization: ${GSC_AUTHORIZATION:?sign the request with `+t.Signature+`}"`)
-			continue
-		}
 		for _, v := range req.Header[name] {
-			args = append(args, "-H", shellQuote(name+": "+v))
+			h := shellQuote(name + ": " + v)
+			curl = append(curl, "-H", h)
+			if sign != nil {
+				sign = append(sign, "-H", h)
+			}
 		}
 	}
-	return strings.Join(append(args, shellQuote(u.String())), " ")
+	if len(body) > 0 {
+		curl = append(curl, "--data-binary", shellQuote(string(body)))
+	}
+	line := strings.Join(append(curl, url), " ")
+	if sign != nil {
+		line = strings.Join(sign, " ") + " | " + line
+	}
+	return line
 }
 
 // shellQuote quotes s for a POSIX shell.

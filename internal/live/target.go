@@ -84,7 +84,7 @@ func (t *Target) Query(in Intent) url.Values {
 
 // List sends one GET Service request.
 func (t *Target) List(ctx context.Context, in Intent) *Exchange {
-	return t.Client.Do(ctx, func() (*http.Request, error) {
+	ex := t.Client.Do(ctx, func() (*http.Request, error) {
 		u := *t.Endpoint
 		u.Path = t.Contract.Profile.Paths[0]
 		u.RawQuery = encodeQuery(t.Query(in))
@@ -97,6 +97,8 @@ func (t *Target) List(ctx context.Context, in Intent) *Exchange {
 		}
 		return req, t.sign(req, in.Tamper)
 	})
+	ex.Tamper = in.Tamper
+	return ex
 }
 
 // encodeQuery sorts by name and escapes as signers expect (%20, not +).

@@ -266,6 +266,7 @@ func (l *liveSpecs) judge(name string, exs []*live.Exchange) []finding.Finding {
 		// others may create and delete theirs while a walk goes on.
 		meta = append(meta, [2]string{"scope", LiveRun.RunID + "-"})
 	}
+	meta = append(meta, l.t.ReplayMeta(exs)...) // what runner replay needs
 	src, err := exchange.Format(meta, parts)
 	if err != nil {
 		Fail(err.Error())

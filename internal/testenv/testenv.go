@@ -27,6 +27,7 @@ import (
 var Packages = map[string]string{
 	"xmllint":  "libxml2-utils",
 	"chromium": "chromium",
+	"curl":     "curl",
 }
 
 // Tool returns the path of a Debian tool named in Packages, or skips t.

@@ -34,7 +34,7 @@ func TestMissingToolSkipsNamingThePackage(t *testing.T) {
 	noTools(t)
 	log := filepath.Join(t.TempDir(), "skips")
 	t.Setenv("GSC_SKIP_LOG", log)
-	for tool, pkg := range map[string]string{"xmllint": "libxml2-utils", "chromium": "chromium"} {
+	for tool, pkg := range map[string]string{"xmllint": "libxml2-utils", "chromium": "chromium", "curl": "curl"} {
 		f := &fakeTB{}
 		if path := Tool(f, tool); path != "" || f.failed != "" {
 			t.Errorf("%s: path %q, failed %q", tool, path, f.failed)
@@ -54,8 +54,8 @@ func TestMissingToolSkipsNamingThePackage(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 	want := regexp.MustCompile(`^internal/testenv\.TestFake\t\S+ not found: install Debian's \S+ `)
-	if len(lines) != 3 {
-		t.Fatalf("skip log has %d lines, want 3:\n%s", len(lines), data)
+	if len(lines) != 4 {
+		t.Fatalf("skip log has %d lines, want 4:\n%s", len(lines), data)
 	}
 	for _, l := range lines {
 		if !want.MatchString(l) {
