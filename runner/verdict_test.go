@@ -41,7 +41,7 @@ func TestRunCannotJudge(t *testing.T) {
 		want      string
 		errors    bool // every spec reported could not run
 	}{
-		{"nothing listens", nothing, nil, nil, "could not judge: 20 of 20 spec(s) could not run: s3: set-up: creating bucket", true},
+		{"nothing listens", nothing, nil, nil, "spec(s) could not run: s3: set-up: creating bucket", true},
 		{"no such host", "http://gsc-test.invalid:9000", nil, nil, "cannot resolve gsc-test.invalid", true},
 		{"https to a plain HTTP port", strings.Replace(plain.URL, "http:", "https:", 1), nil, nil, "TLS:", true},
 		{"a self-signed certificate without --ca-file", selfSigned.URL, nil, nil, "TLS: the endpoint's certificate is not trusted", true},
