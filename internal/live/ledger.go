@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/getservice-conformance/gsc/internal/check"
 )
@@ -165,27 +167,58 @@ func (l *Ledger) Cleanup(ctx context.Context, limits Limits) Cleaned {
 	for _, t := range l.targets() {
 		tc := *t
 		tc.Client = NewClient(limits, t.TLS)
-		names := append(l.Created(t), l.Pending(t)...)
+		unsettled := l.Pending(t)
+		names := append(l.Created(t), unsettled...)
 		sort.Strings(names)
+		var late []string // pending, and absent: their create may still be on its way
 		for _, name := range names {
-			if err := ctx.Err(); err != nil {
-				c.Left = append(c.Left, Leftover{t, name, "cleanup stopped: " + err.Error()})
-				continue
+			if l.delete(ctx, t, &tc, name, &c) && slices.Contains(unsettled, name) {
+				late = append(late, name)
 			}
-			ex := tc.DeleteBucket(ctx, name)
-			switch {
-			case ex.Err == nil && ex.Status/100 == 2:
-				c.Deleted = append(c.Deleted, name)
-			case ex.Err == nil && ex.Status == http.StatusNotFound:
-				c.Absent = append(c.Absent, name)
-			default:
-				c.Left = append(c.Left, Leftover{t, name, deleteFailure(t, ex)})
-				continue
-			}
-			l.forget(t, name)
+		}
+		if len(late) == 0 {
+			continue
+		}
+		// A create the run gave up on may still reach the endpoint after
+		// the DELETE that found nothing: look once more, a moment later.
+		select {
+		case <-ctx.Done():
+		case <-time.After(lateCreates):
+		}
+		c.Absent = slices.DeleteFunc(c.Absent, func(n string) bool { return slices.Contains(late, n) })
+		for _, name := range late {
+			l.set(t, name, pending)
+			l.delete(ctx, t, &tc, name, &c)
 		}
 	}
 	return c
+}
+
+// lateCreates is how long cleanup waits before it looks again for a
+// bucket whose create got no answer and whose DELETE found nothing.
+const lateCreates = time.Second
+
+// delete deletes one bucket of t's in the ledger through via (t with the
+// cleanup's client) and notes the outcome in c; it says whether the
+// endpoint found no such bucket.
+func (l *Ledger) delete(ctx context.Context, t, via *Target, name string, c *Cleaned) (absent bool) {
+	if err := ctx.Err(); err != nil {
+		c.Left = append(c.Left, Leftover{t, name, "cleanup stopped: " + err.Error()})
+		return false
+	}
+	ex := via.DeleteBucket(ctx, name)
+	switch {
+	case ex.Err == nil && ex.Status/100 == 2:
+		c.Deleted = append(c.Deleted, name)
+	case ex.Err == nil && ex.Status == http.StatusNotFound:
+		c.Absent = append(c.Absent, name)
+		absent = true
+	default:
+		c.Left = append(c.Left, Leftover{t, name, deleteFailure(t, ex)})
+		return false
+	}
+	l.forget(t, name)
+	return absent
 }
 
 // deleteFailure says why a DELETE did not remove a bucket.

@@ -233,3 +233,33 @@ func closedAddr(t *testing.T) string {
 	ln.Close()
 	return addr
 }
+
+// A create the run gave up on may reach the endpoint after the cleanup's
+// first DELETE found nothing: cleanup looks again a moment later, and
+// deletes it then.
+func TestLedgerCatchesLateCreates(t *testing.T) {
+	e := newLedgerEndpoint(t, fast, func(w http.ResponseWriter, r *http.Request, srv http.Handler) bool {
+		if r.Method != http.MethodPut {
+			return false
+		}
+		go func() { // the endpoint makes the bucket later than the client waits
+			time.Sleep(lateCreates / 3)
+			srv.ServeHTTP(httptest.NewRecorder(), r.Clone(context.Background()))
+		}()
+		<-r.Context().Done()
+		return true
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	var l Ledger
+	if ex := l.Create(ctx, e.target, "gsc-0a0b0c0d-00"); ex.Err == nil {
+		t.Fatalf("create answered %d, want no answer", ex.Status)
+	}
+	c := l.Cleanup(context.Background(), cleanupLimits)
+	if strings.Join(c.Deleted, " ") != "gsc-0a0b0c0d-00" || len(c.Absent) != 0 || c.Err() != nil {
+		t.Errorf("Cleanup = %+v, err %v; want the late bucket deleted", c, c.Err())
+	}
+	if got := e.names(); len(got) != 0 {
+		t.Errorf("buckets left: %v", got)
+	}
+}
