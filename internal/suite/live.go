@@ -213,9 +213,10 @@ func (l *liveSpecs) needListing(name string, ex *live.Exchange) {
 	l.cannotJudge(reason)
 }
 
-// available ends the spec as could not run when an exchange was still
-// answered 5xx or 429 after the client's retries: the endpoint was not
-// there to judge.
+// available ends the spec as could not run when an exchange that was
+// meant to list was still answered 5xx or 429 after the client's retries:
+// the endpoint was not there to judge. (Where a spec expects a refusal, a
+// 5xx is a wrong status, judged as such.)
 func (l *liveSpecs) available(name string, i int, ex *live.Exchange) {
 	if ex.Status < 500 && ex.Status != http.StatusTooManyRequests {
 		return
@@ -245,7 +246,6 @@ func (l *liveSpecs) judge(name string, exs []*live.Exchange) []finding.Finding {
 			fmt.Fprintf(GinkgoWriter, "retry: %s\n", r)
 		}
 		l.usable(name, i+1, ex)
-		l.available(name, i+1, ex)
 		if ex.Status/100 == 3 {
 			Fail(fmt.Sprintf("%s: exchange %d: %s", name, i+1, redirected(ex)))
 		}

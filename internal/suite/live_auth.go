@@ -33,7 +33,7 @@ func (l *liveSpecs) authSpecs() {
 			ex := l.t.List(l.ctx(), p.in)
 			l.usable("error document", len(exs)+1, ex)
 			exs = append(exs, ex)
-			if ex.Status >= 400 {
+			if ex.Status >= 400 && ex.Status < 500 && ex.Status != 429 { // 5xx and 429: unavailable, not refused
 				v := l.verdict()
 				v.findings(l.judge("error document", []*live.Exchange{ex}), []*live.Exchange{ex}, p.in.Tamper, finding.AreaSchema)
 				v.settle()

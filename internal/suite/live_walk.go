@@ -73,6 +73,7 @@ func (l *liveSpecs) walk(name string, plan walkPlan) *walked {
 		ex := l.t.List(l.ctx(), in)
 		w.exs = append(w.exs, ex)
 		l.usable(name, page, ex)
+		l.available(name, page, ex)
 		if ex.Status != 200 {
 			return w
 		}
