@@ -41,6 +41,9 @@ type Profile struct {
 	// ignored reports it unsupported, with the evidence, instead of
 	// failing; ignoring a capability that is not optional is a violation.
 	Optional []string `json:"optional,omitempty"`
+	// Refusals are invalid requests the contract says are refused, each
+	// judged by its own spec.
+	Refusals []Refusal `json:"refusals,omitempty"`
 
 	// Reference is what the suite's own in-memory endpoint of this vendor
 	// (internal/refserver) needs beyond the checked contract. The checks
@@ -126,6 +129,34 @@ type Listing struct {
 	Marker     string `json:"marker,omitempty"`     // the marker echoed back
 	Prefix     string `json:"prefix,omitempty"`     // the prefix echoed back
 	Count      string `json:"count,omitempty"`
+}
+
+// Refusal is an invalid request and the answer the contract gives it: a
+// query parameter sent with a value it does not allow.
+type Refusal struct {
+	// What names the request in a spec's title: "an empty continuation
+	// token".
+	What  string `json:"what"`
+	Param string `json:"param"` // the query parameter
+	Value string `json:"value"` // its invalid value ("" is sent as name=)
+	// Capability is what an endpoint that serves the request instead may
+	// simply lack ("pagination", "region"): the spec then looks for the
+	// evidence before it calls the answer a deviation.
+	Capability string `json:"capability"`
+	Rejection
+	// Source says where the answer is documented or reported.
+	Source string `json:"source"`
+}
+
+// Refuses says whether the contract refuses param sent with an invalid
+// value.
+func (p *Profile) Refuses(param string) bool {
+	for _, r := range p.Refusals {
+		if r.Param == param {
+			return true
+		}
+	}
+	return false
 }
 
 // Params names the request's query parameters and their limits. An empty

@@ -63,7 +63,10 @@ type Intent struct {
 	Prefix, Region             string
 	CreateTime, Range          string
 	TagKey, TagValue, Location string
-	Tamper                     Tamper
+	// Raw are query parameters sent as they are, empty values included:
+	// the invalid requests of a contract's refusals.
+	Raw    url.Values
+	Tamper Tamper
 }
 
 // Query returns the query parameters an intent sends.
@@ -78,6 +81,9 @@ func (t *Target) Query(in Intent) url.Values {
 		if kv[0] != "" && kv[1] != "" {
 			q.Set(kv[0], kv[1])
 		}
+	}
+	for name, values := range in.Raw {
+		q[name] = values
 	}
 	return q
 }

@@ -61,6 +61,8 @@ const (
 	CreationOrder           Fault = "creation-order"
 	UnknownMarkerRestarts   Fault = "unknown-marker-restarts"
 	ForgedTokenAccepted     Fault = "forged-token-accepted"
+	EmptyTokenServed        Fault = "empty-token-served"
+	RegionUnvalidated       Fault = "region-unvalidated"
 
 	PrefixIgnored     Fault = "prefix-ignored"
 	RegionIgnored     Fault = "region-ignored"
@@ -94,7 +96,7 @@ var faultOrder = []Fault{
 	BareEndTag, MismatchedTags, InvalidJSON, TextAfterRoot, WrongNamespace, MissingNamespace,
 	DateNotISO8601, CountDisagrees,
 	PageSizeIgnored, PageSizeUnvalidated, ZeroPageSizeServed, TruncatedWithoutNext, PartialPageSaysComplete,
-	NextPageRepeats, NextPageSkips, Unsorted, CreationOrder, UnknownMarkerRestarts, ForgedTokenAccepted,
+	NextPageRepeats, NextPageSkips, Unsorted, CreationOrder, UnknownMarkerRestarts, ForgedTokenAccepted, EmptyTokenServed, RegionUnvalidated,
 	PrefixIgnored, RegionIgnored, LocationIgnored, CreateTimeIgnored, TagsIgnored,
 }
 
@@ -162,6 +164,13 @@ var faultInfos = map[Fault]faultInfo{
 	}},
 	ForgedTokenAccepted: {"a continuation token the endpoint did not issue is ignored instead of refused", func(c *contract.Contract) string {
 		return unless(c.Profile.Params.Token != "", "the contract has no continuation token")
+	}},
+
+	EmptyTokenServed: {"an empty continuation token is served as no token instead of refused", func(c *contract.Contract) string {
+		return unless(c.Profile.Params.Token != "" && c.Profile.Refuses(c.Profile.Params.Token), "the contract does not refuse an empty token")
+	}},
+	RegionUnvalidated: {"a region filter that names no region is served (listing nothing) instead of refused", func(c *contract.Contract) string {
+		return unless(c.Profile.Params.Region != "" && c.Profile.Refuses(c.Profile.Params.Region), "the contract does not refuse a region filter that names no region")
 	}},
 
 	PrefixIgnored:     filterInfo("prefix", "the prefix parameter is ignored: the listing is not filtered by it"),

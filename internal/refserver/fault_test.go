@@ -315,6 +315,14 @@ var faultProbes = map[Fault]func(p *probe) string{
 		got := p.s.listed(p.list(url.Values{p.e.c.Profile.Params.Marker: {marker}}))
 		return deviatesIf(len(got.names) > 0 && got.names[0] <= marker, "marker %s listed %v", marker, got.names)
 	},
+	EmptyTokenServed: func(p *probe) string {
+		r := p.list(url.Values{p.e.c.Profile.Params.Token: {""}})
+		return deviatesIf(r.status != http.StatusBadRequest, "an empty token answered %d", r.status)
+	},
+	RegionUnvalidated: func(p *probe) string {
+		r := p.list(url.Values{p.e.c.Profile.Params.Region: {"not a region"}})
+		return deviatesIf(r.status != http.StatusBadRequest, "a region that is none answered %d", r.status)
+	},
 	ForgedTokenAccepted: func(p *probe) string {
 		r := p.list(url.Values{p.e.c.Profile.Params.Token: {"forged"}})
 		return deviatesIf(r.status != http.StatusBadRequest, "a forged token answered %d", r.status)

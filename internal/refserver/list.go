@@ -75,6 +75,9 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 			sel.after = ""
 		}
 	}
+	if sent(p.Token) && q.Get(p.Token) == "" && s.prof.Refuses(p.Token) && !s.faults[EmptyTokenServed] {
+		return sel, nil, failf("invalidArgument", "the %s is empty", p.Token)
+	}
 	if tok := q.Get(p.Token); sent(p.Token) && tok != "" {
 		name, ok := s.tokens.read(tok)
 		switch {
@@ -99,6 +102,9 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 		}
 	}
 
+	if v := q.Get(p.Region); sent(p.Region) && !regionID.MatchString(v) && s.prof.Refuses(p.Region) && !s.faults[RegionUnvalidated] {
+		return sel, nil, failf("invalidArgument", "%s %q is not a region", p.Region, v)
+	}
 	if v := q.Get(p.Region); sent(p.Region) && v != "" && !s.faults[RegionIgnored] {
 		sel.regions = append(sel.regions, v)
 	}

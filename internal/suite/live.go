@@ -69,6 +69,7 @@ func LiveVendor(vendor string) bool {
 		l.authSpecs()
 		l.paginationSpecs()
 		l.filterSpecs()
+		l.refusalSpecs()
 	})
 }
 
