@@ -65,7 +65,7 @@ func TestUnsupportedIsNotViolated(t *testing.T) {
 			}
 			var walk *outcome.Result
 			for i, r := range run.Results {
-				if r.ID == "pagination/walks-every-bucket-once-in-order-with/page-size-1" {
+				if r.ID == "pagination/walks-page-size-1-every-bucket-once-in-order" {
 					walk = &run.Results[i]
 				}
 			}
@@ -97,7 +97,7 @@ func TestRunSpecBaseline(t *testing.T) {
 		t.Fatalf("without a baseline: exit %d, want 1\n%s", code, out)
 	}
 	accepted, err := os.ReadFile(written)
-	if err != nil || !bytes.Contains(accepted, []byte("spec tokenless pagination/walks-every-bucket-once-in-order-with/page-size-1 fail expected every bucket once")) {
+	if err != nil || !bytes.Contains(accepted, []byte("spec tokenless pagination/walks-page-size-1-every-bucket-once-in-order fail expected every bucket once")) {
 		t.Fatalf("--write-baseline wrote %v:\n%s", err, accepted)
 	}
 	write := func(name string, data []byte) string {
@@ -114,7 +114,7 @@ func TestRunSpecBaseline(t *testing.T) {
 		code int
 		says string
 	}{
-		{"accepted", []string{"--baseline", base, "--strict-baseline"}, 0, "accepted by baseline: tokenless: pagination / walks every bucket once, in order, with / page size 1: fail"},
+		{"accepted", []string{"--baseline", base, "--strict-baseline"}, 0, "accepted by baseline: tokenless: pagination / walks page size 1: every bucket once, in order: fail"},
 		{"stale warns", []string{"--baseline", stale}, 0, "warning: " + stale + ":"},
 		{"stale fails under strict", []string{"--baseline", stale, "--strict-baseline"}, 1, "error: " + stale + ":"},
 		{"expired warns", []string{"--baseline", expired}, 0, "expired on 2020-01-01"},

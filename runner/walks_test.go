@@ -93,7 +93,7 @@ func TestReadOnlyPaginates(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d\n%s", code, out)
 			}
-			for _, id := range []string{"pagination/walks-every-bucket-once-in-order-with/page-size-1", "pagination/walks-every-bucket-once-in-order-with/page-size-2"} {
+			for _, id := range []string{"pagination/walks-page-size-1-every-bucket-once-in-order", "pagination/walks-page-size-2-every-bucket-once-in-order"} {
 				if s := statusOf(run, id); s != outcome.Pass {
 					t.Errorf("%s: %q, want pass: a read-only run walks the listing\n%s", id, s, out)
 				}
@@ -110,7 +110,7 @@ func TestReadOnlyPaginates(t *testing.T) {
 			faulty := newReferenceEndpoint(t, vendor, refserver.NextPageSkips)
 			seed(faulty, faulty.Region(), 600)
 			code, out, run = liveRun(t, vendor, faulty.url, "--read-only")
-			if s := statusOf(run, "pagination/walks-every-bucket-once-in-order-with/page-size-1"); code != 1 || s != outcome.Fail {
+			if s := statusOf(run, "pagination/walks-page-size-1-every-bucket-once-in-order"); code != 1 || s != outcome.Fail {
 				t.Errorf("a page that skips a bucket: exit %d, page size 1 %q; want 1 and fail\n%s", code, s, out)
 			}
 		})
@@ -176,7 +176,7 @@ func TestRunEndlessPagination(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "the walk did not end after") {
 		t.Errorf("fresh token on every page: exit %d, want 1 saying the walk did not end\n%s", code, out)
 	}
-	if s := statusOf(run, "pagination/walks-every-bucket-once-in-order-with/page-size-1"); s != outcome.Fail {
+	if s := statusOf(run, "pagination/walks-page-size-1-every-bucket-once-in-order"); s != outcome.Fail {
 		t.Errorf("page size 1: %q, want fail", s)
 	}
 
@@ -265,8 +265,8 @@ func TestUnsupportedOnOwnEvidence(t *testing.T) {
 		t.Fatalf("exit %d, want 0: unsupported does not fail the run\n%s", code, out)
 	}
 	for id, evidence := range map[string]string{
-		"pagination/walks-every-bucket-once-in-order-with/page-size-1": "max-buckets=1 is ignored: 5 buckets in one page",
-		"pagination/walks-every-bucket-once-in-order-with/page-size-2": "max-buckets=2 is ignored: 5 buckets in one page",
+		"pagination/walks-page-size-1-every-bucket-once-in-order": "max-buckets=1 is ignored: 5 buckets in one page",
+		"pagination/walks-page-size-2-every-bucket-once-in-order": "max-buckets=2 is ignored: 5 buckets in one page",
 		"pagination/refuses-a-page-size-of/zero":                       "max-buckets=1 is ignored",
 	} {
 		var got outcome.Result
@@ -293,13 +293,13 @@ func TestWalkCauses(t *testing.T) {
 		id     string
 		cause  string
 	}{
-		{"s3", refserver.TruncatedWithoutNext, "pagination/walks-every-bucket-once-in-order-with/page-size-1",
+		{"s3", refserver.TruncatedWithoutNext, "pagination/walks-page-size-1-every-bucket-once-in-order",
 			"page 1 holds 1 of the run's 5 buckets and carries no ContinuationToken: a paginating client stops here and never sees the other 4"},
-		{"oss", refserver.PartialPageSaysComplete, "pagination/walks-every-bucket-once-in-order-with/page-size-2",
+		{"oss", refserver.PartialPageSaysComplete, "pagination/walks-page-size-2-every-bucket-once-in-order",
 			"page 1 holds 2 of the run's 5 buckets and carries no NextMarker: a paginating client stops here and never sees the other 3"},
-		{"cos", refserver.NextPageSkips, "pagination/walks-every-bucket-once-in-order-with/page-size-1",
+		{"cos", refserver.NextPageSkips, "pagination/walks-page-size-1-every-bucket-once-in-order",
 			"(3 of the run's 5 buckets): "},
-		{"s3", refserver.NextPageRepeats, "pagination/walks-every-bucket-once-in-order-with/page-size-1",
+		{"s3", refserver.NextPageRepeats, "pagination/walks-page-size-1-every-bucket-once-in-order",
 			"is listed on page 1 and again on page 2"},
 	} {
 		t.Run(tc.vendor+"/"+string(tc.fault), func(t *testing.T) {
@@ -318,5 +318,34 @@ func TestWalkCauses(t *testing.T) {
 				t.Errorf("%s: deviations %q, want one saying %q\n%s", tc.id, seen, tc.cause, out)
 			}
 		})
+	}
+}
+
+// No two rows of a report read the same, however short it cuts them: a
+// spec's title leads with what tells it from its neighbours (page size,
+// filter, recording), within the first 40 characters.
+func TestSpecTitlesTellApart(t *testing.T) {
+	results := filepath.Join(t.TempDir(), "results.json")
+	cmd := runnerCmd(t, "conformance", "--junit", "", "--results", results, "--baseline", "../fixtures/docs/baseline.txt")
+	cmd.Dir = "."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("conformance: %v\n%s", err, out)
+	}
+	run, err := outcome.Load(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const shown = 40
+	seen := map[string]string{}
+	for _, r := range run.Results {
+		head := []rune(r.Spec)
+		if len(head) > shown {
+			head = head[:shown]
+		}
+		key := r.Target + "\x00" + string(head)
+		if other, ok := seen[key]; ok {
+			t.Errorf("%s: %q and %q read the same in their first %d characters", r.Target, other, r.Spec, shown)
+		}
+		seen[key] = r.Spec
 	}
 }

@@ -51,11 +51,19 @@ func Vendor(vendor string) bool {
 		for _, area := range finding.Areas {
 			args := []any{Label(area), judge}
 			for _, rec := range recs {
-				args = append(args, Entry(rec.File+": "+rec.Title(), Label(set(rec.File)), rec, area))
+				args = append(args, Entry(entryTitle(rec), Label(set(rec.File)), rec, area))
 			}
 			DescribeTable(area, args...)
 		}
 	})
+}
+
+// entryTitle names a recording's spec by what tells it from its
+// neighbours first: the file's name, then its folder, then its title
+// ("bucket-region.txtar (valid/s3): bucket-region=eu-west-1 honoured").
+func entryTitle(rec *exchange.Recording) string {
+	dir := strings.TrimPrefix(path.Dir(rec.File), "fixtures/")
+	return fmt.Sprintf("%s (%s): %s", path.Base(rec.File), dir, rec.Title())
 }
 
 // set is the fixture set a recording belongs to: docs, valid, checks, or
