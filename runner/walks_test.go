@@ -267,7 +267,7 @@ func TestUnsupportedOnOwnEvidence(t *testing.T) {
 	for id, evidence := range map[string]string{
 		"pagination/walks-page-size-1-every-bucket-once-in-order": "max-buckets=1 is ignored: 5 buckets in one page",
 		"pagination/walks-page-size-2-every-bucket-once-in-order": "max-buckets=2 is ignored: 5 buckets in one page",
-		"pagination/refuses-a-page-size-of/zero":                       "max-buckets=1 is ignored",
+		"pagination/refuses-a-page-size-of/zero":                  "max-buckets=1 is ignored",
 	} {
 		var got outcome.Result
 		for _, r := range run.Results {
