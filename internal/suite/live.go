@@ -2,6 +2,7 @@ package suite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -175,7 +176,7 @@ func (l *liveSpecs) ready() {
 
 // stopped says why the run's context ended.
 func stopped(err error) string {
-	if err == context.DeadlineExceeded {
+	if errors.Is(err, context.DeadlineExceeded) {
 		return "the run's deadline passed (--deadline)"
 	}
 	return "the run was interrupted"
