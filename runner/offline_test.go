@@ -134,3 +134,60 @@ func TestOfflineVerdicts(t *testing.T) {
 		}
 	}
 }
+
+// runner check refuses to play back a mix: two runs' tapes, or a tape
+// with recordings of something else; a directory without a tape is
+// checked for findings only, as before.
+func TestCheckRefusesAMix(t *testing.T) {
+	c, err := contract.Load(schemas.FS, "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(creds, []byte("access_key_id = "+suite.ExampleAccessKey+"\nsecret_access_key = "+suite.ExampleSecretKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(refserver.New(c, refserver.Options{Keys: map[string]string{suite.ExampleAccessKey: suite.ExampleSecretKey}}))
+	defer srv.Close()
+	one, two := t.TempDir(), t.TempDir()
+	for _, dir := range []string{one, two} {
+		if code, out := runExit(t, "run", "--vendor", "s3", "--endpoint", srv.URL, "--credentials", creds, "--record", dir, "--junit", "", "--label-filter", "headers"); code != 0 {
+			t.Fatalf("run: exit %d\n%s", code, out)
+		}
+	}
+	other, err := os.ReadFile(filepath.Join(two, "s3-headers.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runExit(t, "check", one); code != 0 || !strings.Contains(out, "played back:\n  pass        answers-with-the-contract-s-headers") {
+		t.Errorf("check of one run: exit %d, want 0 with the played-back verdict\n%s", code, out)
+	}
+	if code, out := runExit(t, "check", one, two); code != 2 || !strings.Contains(out, "are the tapes of two live runs") {
+		t.Errorf("check of two runs: exit %d, want 2 naming both tapes\n%s", code, out)
+	}
+	if err := os.WriteFile(filepath.Join(one, "other.txtar"), other, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runExit(t, "check", one); code != 2 || !strings.Contains(out, "other.txtar is not a recording of the run") {
+		t.Errorf("check of a tape and another run's recording: exit %d, want 2\n%s", code, out)
+	}
+	// A spec whose requests the tape does not hold could not run, and
+	// says which request: the run was of the headers spec only.
+	tape := filepath.Join(one, "s3.tape")
+	src, err := os.ReadFile(tape)
+	if err != nil || os.Remove(filepath.Join(one, "other.txtar")) != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(tape, []byte(strings.Replace(string(src), "label-filter: headers\n", "label-filter: \n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runExit(t, "check", one); code != 2 || !strings.Contains(out, "playback: the recordings hold no answer to GET") {
+		t.Errorf("check of specs the run did not run: exit %d, want 2 naming an unrecorded request\n%s", code, out)
+	}
+	if err := os.Remove(filepath.Join(two, "s3.tape")); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runExit(t, "check", two); code != 0 || strings.Contains(out, "played back") {
+		t.Errorf("check without a tape: exit %d, want 0 and findings only\n%s", code, out)
+	}
+}
