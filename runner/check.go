@@ -25,6 +25,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	baselineFile := fs.String("baseline", "", "file of accepted findings")
 	gf := addGateFlags(fs)
+	files := reportFiles{stdout: stdout} // the played-back specs' reports
+	files.register(fs, "")
 	if err := fs.Parse(args); err != nil {
 		return usagef("check: %w", err)
 	}
@@ -46,6 +48,10 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	recs, err := replay.LoadPaths(fs.Args())
+	if err != nil {
+		return err
+	}
+	tape, err := findTape(fs.Args(), recs)
 	if err != nil {
 		return err
 	}
@@ -75,5 +81,12 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	reportBaseline(stderr, *baselineFile, res.Stale, res.Expired, gf.StrictBaseline)
+	if tape != nil {
+		verdicts := stdout
+		if *format != "text" {
+			verdicts = stderr
+		}
+		return tape.judge(files, base, *baselineFile, *gf, verdicts, stderr)
+	}
 	return gate(tallyFindings(res), *gf)
 }

@@ -282,6 +282,9 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if rec != nil {
+		t.Client.Tape = &live.Tape{} // every attempt, for runner check to play back
+	}
 	sigs := catchSignals(stderr, runInterruptNote)
 	defer sigs.stop()
 	ctx, cancelDeadline := context.WithTimeout(sigs.ctx, *deadline)
@@ -289,7 +292,7 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	ledger := &live.Ledger{}
 	suite.LiveRun = suite.LiveConfig{
 		Targets: map[string]*live.Target{lf.vendor: t}, RunID: newRunID(), ReadOnly: *readOnly,
-		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx, Trace: trace(*verbose, stderr),
+		Buckets: *buckets, Ledger: ledger, Record: rec, Context: ctx, Trace: trace(*verbose, stderr), Started: time.Now(),
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
 	fmt.Fprintf(stderr, "run %s: %s at %s, deadline %s\n", suite.LiveRun.RunID, lf.vendor, t.Endpoint.Redacted(), *deadline)
@@ -298,8 +301,15 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 			*buckets, suite.LiveRun.RunID, t.BucketSuffix, creationOrder(*buckets))
 	}
 	run, err := runSpecs("GET Service live run", runFacts{suite.LiveRun.RunID, suite.LiveRun.Targets}, files, *labels, *verbose, stderr)
+	var tapeErr error
+	if t.Client.Tape != nil {
+		tapeErr = writeTape(*record, t, suite.LiveRun, tapeRun{labels: *labels, ownProfile: lf.profile != ""})
+	}
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err
+	}
+	if tapeErr != nil {
+		return fmt.Errorf("--record: writing the tape: %w", tapeErr)
 	}
 	if *writeBaseline != "" {
 		if err := writeOutput(*writeBaseline, baseline.FormatSpecs(run.Results), stdout); err != nil {

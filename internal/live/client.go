@@ -98,6 +98,12 @@ type Client struct {
 
 	mu     sync.Mutex
 	gaveUp *TransportError
+
+	// Tape, when set, keeps every attempt (runner run --record).
+	Tape *Tape
+	// noWait skips the waits between retries: a playback's were waited
+	// live.
+	noWait bool
 }
 
 // NewClient returns a client; tlsConfig may be nil.
@@ -162,6 +168,9 @@ func (c *Client) Do(ctx context.Context, build func() (*http.Request, error)) *E
 			return &Exchange{Err: err, Retries: retries}
 		}
 		ex := c.once(ctx, build)
+		if c.Tape != nil {
+			c.Tape.add(ctx, ex)
+		}
 		ex.Retries = retries
 		why := retryable(ex)
 		if why == "" {
@@ -178,6 +187,9 @@ func (c *Client) Do(ctx context.Context, build func() (*http.Request, error)) *E
 		}
 		if attempt >= c.limits.Retries {
 			return ex
+		}
+		if c.noWait {
+			wait = 0
 		}
 		retries = append(retries, fmt.Sprintf("attempt %d: %s; retried after %s", attempt+1, why, wait))
 		select {

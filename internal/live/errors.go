@@ -25,6 +25,7 @@ const (
 	Protocol                    // bytes that are not HTTP, a response head over the cap
 	Cancelled                   // the run was interrupted or its deadline passed
 	Unusable                    // the endpoint timed out or stalled earlier: nothing more is sent
+	Unrecorded                  // a playback holds no answer to the request
 )
 
 func (k Kind) String() string {
@@ -45,6 +46,8 @@ func (k Kind) String() string {
 		return "cancelled"
 	case Unusable:
 		return "unusable"
+	case Unrecorded:
+		return "unrecorded"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -109,6 +112,10 @@ func classify(f failure) *TransportError {
 	}
 	te := func(k Kind, format string, args ...any) *TransportError {
 		return &TransportError{Kind: k, Msg: fmt.Sprintf(format, args...), Err: err}
+	}
+	var played *TransportError
+	if errors.As(err, &played) { // a playback's, as recorded
+		return played
 	}
 	if cerr := f.parent.Err(); cerr != nil {
 		if errors.Is(cerr, context.DeadlineExceeded) {

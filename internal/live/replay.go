@@ -133,7 +133,7 @@ func (t *Target) Resend(ctx context.Context, recorded []byte, tamper Tamper) *Ex
 		return &Exchange{Err: fmt.Errorf("reading the recorded request's body: %w", err)}
 	}
 	drop := t.signingHeaders()
-	ex := t.Client.Do(ctx, func() (*http.Request, error) {
+	ex := t.Client.Do(withTamper(ctx, tamper), func() (*http.Request, error) {
 		req, err := http.NewRequest(rec.Method, t.requestURL(rec), bytes.NewReader(body))
 		if err != nil {
 			return nil, err

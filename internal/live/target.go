@@ -90,7 +90,7 @@ func (t *Target) Query(in Intent) url.Values {
 
 // List sends one GET Service request.
 func (t *Target) List(ctx context.Context, in Intent) *Exchange {
-	ex := t.Client.Do(ctx, func() (*http.Request, error) {
+	ex := t.Client.Do(withTamper(ctx, in.Tamper), func() (*http.Request, error) {
 		u := *t.Endpoint
 		u.Path = t.Contract.Profile.Paths[0]
 		u.RawQuery = encodeQuery(t.Query(in))

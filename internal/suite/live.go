@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -37,6 +38,10 @@ type LiveConfig struct {
 	// Trace, when set, receives every exchange as the specs judge it,
 	// redacted like a recording (runner -v).
 	Trace io.Writer
+	// Started is when the run began (zero: now, whenever asked); what a
+	// spec asks that depends on the time is reckoned from it, so that a
+	// playback of the run asks the same.
+	Started time.Time
 }
 
 // LiveRun is the configuration the live specs read when the tree is built.

@@ -130,7 +130,7 @@ func (l *liveSpecs) filterSpecs() {
 				Skip(p.Name + " documents no create-time filter")
 			}
 			l.needBuckets()
-			later := strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
+			later := strconv.FormatInt(LiveRun.started().Add(time.Hour).Unix(), 10)
 			before := l.filterWalk("filter create-time lt", live.Intent{CreateTime: later, Range: "lt"})
 			after := l.filterWalk("filter create-time gt", live.Intent{CreateTime: later, Range: "gt"})
 			v := l.verdict()
@@ -195,4 +195,12 @@ func (l *liveSpecs) readOnlyZone(name string, intent func(zone string) live.Inte
 	w := l.filterWalk(name, intent(zone))
 	want := l.fromListing(func(j int) bool { return ref.regions[j] == zone })
 	l.filtered(name, w, want, false, what+zone)
+}
+
+// started is when the run began, or now.
+func (c LiveConfig) started() time.Time {
+	if c.Started.IsZero() {
+		return time.Now()
+	}
+	return c.Started
 }

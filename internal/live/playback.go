@@ -1,0 +1,115 @@
+package live
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sync"
+)
+
+// NewPlayback returns a client that sends nothing: it answers every
+// request from the tape, as the live run was answered. A request is
+// matched by its method, host, path, query (in any order) and how it was
+// signed (the tamper: signatures and dates differ from run to run), and
+// takes the next attempt the tape holds for that key, in the order they
+// were sent. The limits must be the live run's: they decide what was
+// retried and where a body was cut. A request the tape cannot answer ends as a transport error
+// of kind Unrecorded that names it: never a guess.
+func NewPlayback(tp *Tape, l Limits) *Client {
+	c := NewClient(l, nil)
+	c.http.Transport = newPlayback(tp)
+	c.noWait = true // the waits were waited live
+	return c
+}
+
+// playback is the RoundTripper of NewPlayback.
+type playback struct {
+	mu       sync.Mutex
+	queues   map[string][]TapeEntry
+	recorded map[string]int // how many attempts the tape holds per key
+}
+
+func newPlayback(tp *Tape) *playback {
+	p := &playback{queues: map[string][]TapeEntry{}, recorded: map[string]int{}}
+	for _, e := range tp.Entries() {
+		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(e.Request)))
+		if err != nil {
+			continue // never matched; a request that needs it says so
+		}
+		k := playbackKey(req.Method, req.Host, req.URL, e.Tamper)
+		p.queues[k] = append(p.queues[k], e)
+		p.recorded[k]++
+	}
+	return p
+}
+
+// playbackKey is what a request is matched by.
+func playbackKey(method, host string, u *url.URL, tm Tamper) string {
+	q, err := url.ParseQuery(u.RawQuery)
+	query := q.Encode() // sorted by name
+	if err != nil {
+		query = u.RawQuery
+	}
+	return fmt.Sprintf("%s %s %s?%s tamper=%s", method, host, u.Path, query, tm.Name())
+}
+
+func (p *playback) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	k := playbackKey(req.Method, host, req.URL, tamperOf(req.Context()))
+	p.mu.Lock()
+	queue := p.queues[k]
+	var e TapeEntry
+	if len(queue) > 0 {
+		e, p.queues[k] = queue[0], queue[1:]
+	}
+	n := p.recorded[k]
+	p.mu.Unlock()
+	if len(queue) == 0 {
+		why := "the run never sent it"
+		if n > 0 {
+			why = fmt.Sprintf("the run sent it %d time(s), and this is one more", n)
+		}
+		return nil, &TransportError{Kind: Unrecorded, Msg: fmt.Sprintf("playback: the recordings hold no answer to %s: %s", k, why)}
+	}
+	if e.Response == nil {
+		return nil, &TransportError{Kind: e.Kind, Msg: e.Err}
+	}
+	return e.response(req)
+}
+
+// response rebuilds the recorded response: its head as received, its
+// body as the client read it (and a byte more where the body was cut, so
+// that it is cut again), ending in the recorded failure if there was one.
+func (e TapeEntry) response(req *http.Request) (*http.Response, error) {
+	head, body, ok := bytes.Cut(e.Response, []byte("\r\n\r\n"))
+	if !ok {
+		return nil, &TransportError{Kind: Protocol, Msg: "playback: the recorded response has no end of head"}
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(append(head, "\r\n\r\n"...))), req)
+	if err != nil {
+		return nil, &TransportError{Kind: Protocol, Msg: fmt.Sprintf("playback: reading the recorded response: %v", err)}
+	}
+	resp.Body.Close()
+	if e.Truncated {
+		body = append(body[:len(body):len(body)], 0)
+	}
+	var r io.Reader = bytes.NewReader(body)
+	if e.Err != "" {
+		r = io.MultiReader(r, failingReader{&TransportError{Kind: e.Kind, Msg: e.Err}})
+	}
+	resp.Body = io.NopCloser(r)
+	return resp, nil
+}
+
+type failingReader struct{ err error }
+
+func (f failingReader) Read([]byte) (int, error) { return 0, f.err }

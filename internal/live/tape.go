@@ -1,0 +1,185 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/getservice-conformance/gsc/internal/exchange"
+)
+
+// Tape keeps every attempt a client sends, in the order sent: set-up
+// calls, walks that no spec's recording holds, retries. A spec's
+// recording holds the exchanges it judges; the tape holds everything the
+// specs' verdicts depend on, so that a playback of it (NewPlayback) gives
+// the live specs the very answers the live run got.
+type Tape struct {
+	mu      sync.Mutex
+	entries []TapeEntry
+}
+
+// TapeEntry is one attempt: the request as sent and what came back, both
+// redacted like a recording.
+type TapeEntry struct {
+	Tamper   Tamper
+	Request  []byte
+	Response []byte // head and body as far as received; nil when none
+	// Truncated says the body was cut at Limits.MaxBody.
+	Truncated bool
+	// Kind and Err say how the attempt failed in transport, if it did.
+	Kind Kind
+	Err  string
+}
+
+type tamperKey struct{}
+
+// withTamper marks a request's context with how its authentication was
+// spoilt, for the tape to key it by.
+func withTamper(ctx context.Context, tm Tamper) context.Context {
+	return context.WithValue(ctx, tamperKey{}, tm)
+}
+
+func tamperOf(ctx context.Context) Tamper {
+	tm, _ := ctx.Value(tamperKey{}).(Tamper)
+	return tm
+}
+
+// add keeps one attempt.
+func (tp *Tape) add(ctx context.Context, ex *Exchange) {
+	e := TapeEntry{Tamper: tamperOf(ctx), Request: ex.Request, Response: ex.Response, Truncated: ex.Truncated}
+	if ex.Err != nil {
+		e.Kind, e.Err = KindOf(ex.Err), ex.Err.Error()
+		if e.Kind == 0 {
+			e.Kind = Protocol // the request could not be built
+		}
+	}
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	tp.entries = append(tp.entries, e)
+}
+
+// Entries returns the attempts kept so far.
+func (tp *Tape) Entries() []TapeEntry {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	return append([]TapeEntry(nil), tp.entries...)
+}
+
+// Format writes the tape in the recording format: the metadata lines,
+// one "tape.N: tamper=T [truncated] [error=KIND MESSAGE]" line per
+// attempt, then its N/request and N/response parts.
+func (tp *Tape) Format(meta [][2]string) ([]byte, error) {
+	var parts []exchange.Part
+	for i, e := range tp.Entries() {
+		n := i + 1
+		line := "tamper=" + e.Tamper.Name()
+		if e.Truncated {
+			line += " truncated"
+		}
+		if e.Err != "" {
+			line += fmt.Sprintf(" error=%d %s", int(e.Kind), strings.ReplaceAll(e.Err, "\n", " "))
+		}
+		meta = append(meta, [2]string{fmt.Sprintf("tape.%d", n), line})
+		parts = append(parts, exchange.Part{Name: fmt.Sprintf("%d/request", n), Data: e.Request})
+		if e.Response != nil {
+			parts = append(parts, exchange.Part{Name: fmt.Sprintf("%d/response", n), Data: e.Response})
+		}
+	}
+	return exchange.Format(meta, parts)
+}
+
+// ReadTape reads what Format wrote: the metadata (tape.N lines left out)
+// and the tape.
+func ReadTape(src []byte) (map[string]string, *Tape, error) {
+	meta := map[string]string{}
+	lines := map[int]string{}
+	parts := map[string][]byte{}
+	var name string
+	var data []byte
+	flush := func() {
+		if name != "" {
+			parts[name] = bytes.TrimSuffix(data, []byte("\n")) // txtar's newline
+		}
+	}
+	for len(src) > 0 {
+		line, rest, _ := bytes.Cut(src, []byte("\n"))
+		full := src[:len(src)-len(rest)]
+		src = rest
+		if s := string(line); strings.HasPrefix(s, "-- ") && strings.HasSuffix(s, " --") && len(s) > 6 {
+			flush()
+			name, data = s[3:len(s)-3], nil
+			continue
+		}
+		if name != "" {
+			data = append(data, full...)
+			continue
+		}
+		k, v, ok := strings.Cut(string(line), ": ")
+		if !ok {
+			continue
+		}
+		if n, isTape := strings.CutPrefix(k, "tape."); isTape {
+			i, err := strconv.Atoi(n)
+			if err != nil || i < 1 {
+				return nil, nil, fmt.Errorf("%s: not an attempt number", k)
+			}
+			lines[i] = v
+			continue
+		}
+		meta[k] = v
+	}
+	flush()
+	tp := &Tape{}
+	for i := 1; i <= len(lines); i++ {
+		line, ok := lines[i]
+		if !ok {
+			return nil, nil, fmt.Errorf("tape.%d is missing", i)
+		}
+		e, err := readEntry(line)
+		if err != nil {
+			return nil, nil, fmt.Errorf("tape.%d: %w", i, err)
+		}
+		req, ok := parts[fmt.Sprintf("%d/request", i)]
+		if !ok {
+			return nil, nil, fmt.Errorf("tape.%d: no %d/request part", i, i)
+		}
+		e.Request = req
+		if resp, ok := parts[fmt.Sprintf("%d/response", i)]; ok {
+			e.Response = resp
+		} else if e.Err == "" {
+			return nil, nil, fmt.Errorf("tape.%d: neither a %d/response part nor an error", i, i)
+		}
+		tp.entries = append(tp.entries, e)
+	}
+	return meta, tp, nil
+}
+
+func readEntry(line string) (TapeEntry, error) {
+	var e TapeEntry
+	line, errText, hasErr := strings.Cut(line, " error=")
+	for _, f := range strings.Fields(line) {
+		k, v, _ := strings.Cut(f, "=")
+		switch k {
+		case "tamper":
+			tm, err := ParseTamper(v)
+			if err != nil {
+				return e, err
+			}
+			e.Tamper = tm
+		case "truncated":
+			e.Truncated = true
+		}
+	}
+	if hasErr {
+		kind, msg, _ := strings.Cut(errText, " ")
+		k, err := strconv.Atoi(kind)
+		if err != nil || k < 1 {
+			return e, fmt.Errorf("error=%q names no kind of failure", errText)
+		}
+		e.Kind, e.Err = Kind(k), msg
+	}
+	return e, nil
+}
