@@ -71,6 +71,11 @@ func listingBody(vendor string, n int) []byte {
 // recording and its body.
 func listing(vendor string, n int) (src, body []byte) {
 	body = listingBody(vendor, n)
+	return recordingOf(vendor, body), body
+}
+
+// recordingOf wraps a listing body of vendor in a recorded exchange.
+func recordingOf(vendor string, body []byte) []byte {
 	req := map[string]string{
 		"s3":       "GET /?max-buckets=10000&prefix=bucket- HTTP/1.1\nHost: s3.us-east-1.amazonaws.com\nx-amz-date: 20240102T030405Z\nx-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=****\n",
 		"cos":      "GET / HTTP/1.1\nHost: service.cos.myqcloud.com\nAuthorization: q-sign-algorithm=sha1&q-ak=****&q-sign-time=1704164645;1704168245&q-key-time=1704164645;1704168245&q-header-list=host&q-url-param-list=&q-signature=****\n",
@@ -85,9 +90,8 @@ func listing(vendor string, n int) (src, body []byte) {
 	if body[0] == '{' {
 		ctype = "application/json"
 	}
-	src = []byte(fmt.Sprintf("vendor: %s\ntitle: %d buckets\n-- 1/request --\n%s-- 1/response --\nHTTP/1.1 200 OK\nDate: Tue, 02 Jan 2024 03:04:06 GMT\nContent-Type: %s\nContent-Length: %d\n%s: 1\n\n%s\n",
-		vendor, n, req, ctype, len(body), rid, body))
-	return src, body
+	return []byte(fmt.Sprintf("vendor: %s\ntitle: listing\n-- 1/request --\n%s-- 1/response --\nHTTP/1.1 200 OK\nDate: Tue, 02 Jan 2024 03:04:06 GMT\nContent-Type: %s\nContent-Length: %d\n%s: 1\n\n%s\n",
+		vendor, req, ctype, len(body), rid, body))
 }
 
 // benchBodies are the bodies of BenchmarkCheck, with the findings their

@@ -31,6 +31,7 @@ type body struct {
 	// this body comes from the lenient reading.
 	recovered bool
 	syntax    []syntaxProblem
+	index     *jsonlenient.Index // of a JSON body, read for its first finding
 }
 
 // syntaxProblem is a well-formedness defect at an offset of the recording.
@@ -72,7 +73,7 @@ func (b *body) problem(check string, off int, msg string) {
 // of the nearest enclosing value that exists; -1 if none.
 func (b *body) offsetOf(pointer string) int {
 	if b.xml != nil {
-		n := xmljson.Locate(b.xml.Root, pointer, b.opts)
+		n := xmljson.LocateIn(b.xml.Root, pointer, b.opts, b.xml.Children)
 		if n == nil {
 			n = b.xml.Element()
 		}
@@ -81,8 +82,11 @@ func (b *body) offsetOf(pointer string) int {
 		}
 		return -1
 	}
+	if b.index == nil {
+		b.index = jsonlenient.NewIndex(b.raw)
+	}
 	for p := pointer; ; p = p[:strings.LastIndexByte(p, '/')] {
-		if off := jsonlenient.Locate(b.raw, p); off >= 0 {
+		if off := b.index.Locate(p); off >= 0 {
 			return b.offset + off
 		}
 		if p == "" {
@@ -96,8 +100,8 @@ func (b *body) xpathOf(pointer string) string {
 	if b.xml == nil {
 		return ""
 	}
-	if n := xmljson.Locate(b.xml.Root, pointer, b.opts); n != nil {
-		return xmltree.Path(n)
+	if n := xmljson.LocateIn(b.xml.Root, pointer, b.opts, b.xml.Children); n != nil {
+		return b.xml.Path(n)
 	}
 	return ""
 }
@@ -201,7 +205,7 @@ func (e *exchangeRun) assertions() {
 				f.Message = fmt.Sprintf("assertion %s cannot be evaluated: %v", a.ID, err)
 			}
 			f.Severity = a.Level
-			f.XPath = xmltree.Path(el)
+			f.XPath = e.body.xml.Path(el)
 			f.Recovered = e.body.recovered
 		}
 	}

@@ -41,7 +41,7 @@ func (w *Walker) Check(rec *exchange.Recording) []finding.Finding {
 		r.exchange(ex)
 	}
 	Sort(r.findings)
-	return r.findings
+	return limit(r.findings)
 }
 
 // Sort orders findings by file, exchange, position, then check id.

@@ -59,6 +59,7 @@ func TestValid(t *testing.T) {
 // must decode to the value at the path.
 func checkLocate(t *testing.T, data []byte, v any, n int, exact bool) {
 	t.Helper()
+	index := jsonlenient.NewIndex(data)
 	var walk func(ptr string, v any)
 	walk = func(ptr string, v any) {
 		if n == 0 {
@@ -66,6 +67,12 @@ func checkLocate(t *testing.T, data []byte, v any, n int, exact bool) {
 		}
 		n--
 		off := jsonlenient.Locate(data, ptr)
+		// The index answers as Locate does, for values there and not.
+		for _, p := range []string{ptr, ptr + "/0", ptr + "/x", ptr + "/-"} {
+			if got, want := index.Locate(p), jsonlenient.Locate(data, p); got != want {
+				t.Fatalf("Index(%q).Locate(%q) = %d, Locate = %d", data, p, got, want)
+			}
+		}
 		if off < 0 && ptr == "" && v == nil {
 			return // nothing read
 		}
