@@ -82,7 +82,7 @@ func TestDocPath(t *testing.T) {
 	body := `<R xmlns:x="u"><A/><B><C/><x:C/><C/></B><A><D/></A><x:E/></R>`
 	doc, _ := Parse([]byte(body))
 	count := 0
-	for n := range doc.offsets {
+	for _, n := range doc.elements {
 		count++
 		if got, want := doc.Path(n), Path(n); got != want {
 			t.Errorf("Doc.Path = %s, Path = %s", got, want)

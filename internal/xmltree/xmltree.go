@@ -30,8 +30,13 @@ type Problem struct {
 
 // Doc is a parsed body.
 type Doc struct {
-	Root    *xmlquery.Node // the document node
-	offsets map[*xmlquery.Node]int
+	Root *xmlquery.Node // the document node
+	// elements and starts are the elements in document order and the
+	// offsets of their '<'; offsets maps one to the other, built on the
+	// first look-up (most bodies have no finding to place).
+	elements []*xmlquery.Node
+	starts   []int
+	offsets  map[*xmlquery.Node]int
 	// groups holds, per parent, its element children by name, built on
 	// first use: findings located among many siblings cost the same each.
 	groups map[*xmlquery.Node]*group
@@ -49,6 +54,12 @@ func (d *Doc) Element() *xmlquery.Node {
 
 // Offset returns the byte offset in the body of an element's '<', or -1.
 func (d *Doc) Offset(n *xmlquery.Node) int {
+	if d.offsets == nil {
+		d.offsets = make(map[*xmlquery.Node]int, len(d.elements))
+		for i, e := range d.elements {
+			d.offsets[e] = d.starts[i]
+		}
+	}
 	if off, ok := d.offsets[n]; ok {
 		return off
 	}
@@ -90,6 +101,9 @@ type parser struct {
 	open       map[xml.Name][]int
 	suppressed int // problems found beyond maxProblems
 	firstDrop  Problem
+	// slab holds nodes not yet used: allocating them in blocks costs
+	// fewer allocations than one each.
+	slab []xmlquery.Node
 	// steps counts the parser's inner steps, for the tests that bound its
 	// work by the size of the input.
 	steps int
@@ -109,8 +123,9 @@ func Parse(body []byte) (*Doc, []Problem) {
 
 func parse(body []byte) *parser {
 	p := &parser{doc: &Doc{
-		Root:    &xmlquery.Node{Type: xmlquery.DocumentNode},
-		offsets: make(map[*xmlquery.Node]int, len(body)/32),
+		Root:     &xmlquery.Node{Type: xmlquery.DocumentNode},
+		elements: make([]*xmlquery.Node, 0, len(body)/64),
+		starts:   make([]int, 0, len(body)/64),
 	}, ns: map[string][]string{}, open: map[xml.Name][]int{}}
 	base, cutShort := 0, false
 	for resumes := 0; ; resumes++ {
@@ -225,6 +240,16 @@ func (p *parser) add(check string, off int, msg string) {
 // its message need not be written.
 func (p *parser) full() bool { return len(p.problems) >= maxProblems }
 
+// node returns a new zero node.
+func (p *parser) node() *xmlquery.Node {
+	if len(p.slab) == 0 {
+		p.slab = make([]xmlquery.Node, 64)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
+}
+
 // push opens an element.
 func (p *parser) push(f frame) {
 	if n := len(p.stack); n > 0 {
@@ -254,7 +279,8 @@ func (p *parser) start(t xml.StartElement, off int) {
 		p.halt = true
 		return
 	}
-	n := &xmlquery.Node{Type: xmlquery.ElementNode, Data: t.Name.Local, Prefix: t.Name.Space}
+	n := p.node()
+	n.Type, n.Data, n.Prefix = xmlquery.ElementNode, t.Name.Local, t.Name.Space
 	f := frame{node: n, name: t.Name, start: off}
 	for _, a := range t.Attr {
 		prefix := ""
@@ -281,7 +307,8 @@ func (p *parser) start(t xml.StartElement, off int) {
 	}
 	p.rooted = true
 	xmlquery.AddChild(parent, n)
-	p.doc.offsets[n] = off
+	p.doc.elements = append(p.doc.elements, n)
+	p.doc.starts = append(p.doc.starts, off)
 }
 
 func (p *parser) resolve(prefix string) string {
@@ -357,7 +384,9 @@ func (p *parser) text(t xml.CharData, raw []byte, off int) {
 		return
 	}
 	p.flushSpace(nil)
-	xmlquery.AddChild(parent, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(t)})
+	n := p.node()
+	n.Type, n.Data = xmlquery.TextNode, string(t)
+	xmlquery.AddChild(parent, n)
 }
 
 // flushSpace keeps pending white space as text when next ends an element
@@ -369,7 +398,9 @@ func (p *parser) flushSpace(next xml.Token) {
 	}
 	_, ends := next.(xml.EndElement)
 	if n := len(p.stack); n > 0 && (next == nil || ends) && !p.stack[n-1].parent {
-		xmlquery.AddChild(p.stack[n-1].node, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(p.space)})
+		t := p.node()
+		t.Type, t.Data = xmlquery.TextNode, string(p.space)
+		xmlquery.AddChild(p.stack[n-1].node, t)
 	}
 	p.space = p.space[:0]
 }
