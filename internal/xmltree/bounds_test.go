@@ -69,7 +69,7 @@ func TestParseProblemCap(t *testing.T) {
 		t.Fatalf("%d problems, want %d", len(probs), maxProblems+1)
 	}
 	last := probs[maxProblems]
-	if last.Check != "xml.unmatched-end" || last.Msg != "900 more problems not reported" || last.Offset != 3+4*maxProblems {
+	if last.Check != "xml.syntax" || last.Msg != "900 more problems not reported" || last.Offset != 3+4*maxProblems {
 		t.Errorf("last problem %+v", last)
 	}
 	if _, probs := Parse([]byte("<R>" + strings.Repeat("</b>", maxProblems) + "</R>")); len(probs) != maxProblems {

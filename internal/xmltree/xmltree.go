@@ -100,7 +100,7 @@ type parser struct {
 	ns         map[string][]string
 	open       map[xml.Name][]int
 	suppressed int // problems found beyond maxProblems
-	firstDrop  Problem
+	firstDrop  int // the offset of the first of those
 	// slab holds nodes not yet used: allocating them in blocks costs
 	// fewer allocations than one each.
 	slab []xmlquery.Node
@@ -150,7 +150,8 @@ func parse(body []byte) *parser {
 	}
 	// A body that ends inside a tag already has its finding; the elements
 	// it leaves open are that same defect.
-	for i := len(p.stack) - 1; i >= 0 && !cutShort; i-- {
+	// Outermost first: past maxProblems, the inner ones are counted.
+	for i := 0; i < len(p.stack) && !cutShort; i++ {
 		f := p.stack[i]
 		p.add("xml.unclosed", f.start, fmt.Sprintf("<%s> is never closed", qname(f.name)))
 	}
@@ -159,10 +160,9 @@ func parse(body []byte) *parser {
 	}
 	sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Offset < p.problems[j].Offset })
 	if p.suppressed > 0 {
-		d := p.firstDrop
-		d.Offset = max(d.Offset, p.problems[len(p.problems)-1].Offset)
-		d.Msg = fmt.Sprintf("%d more problems not reported", p.suppressed)
-		p.problems = append(p.problems, d)
+		// As the JSON reader does: one syntax problem counts the rest.
+		off := max(p.firstDrop, p.problems[len(p.problems)-1].Offset)
+		p.problems = append(p.problems, Problem{"xml.syntax", off, fmt.Sprintf("%d more problems not reported", p.suppressed)})
 	}
 	return p
 }
@@ -228,7 +228,7 @@ func (p *parser) closeBroken(tok []byte) {
 func (p *parser) add(check string, off int, msg string) {
 	if len(p.problems) >= maxProblems {
 		if p.suppressed == 0 {
-			p.firstDrop = Problem{check, off, ""}
+			p.firstDrop = off
 		}
 		p.suppressed++
 		return
