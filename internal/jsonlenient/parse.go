@@ -322,10 +322,10 @@ func (p *parser) object(on bool) (any, bool) {
 				p.found = at
 			}
 		}
-		if ok && keyOK {
-			if rec != nil {
-				rec.members[key] = p.last
-			}
+		switch {
+		case ok && keyOK && rec != nil:
+			rec.members[key] = p.last // an index keeps offsets, not values
+		case ok && keyOK:
 			if _, dup := m[key]; dup {
 				p.add(Problem{keyAt, "duplicate-key", fmt.Sprintf("duplicate key %q", key)})
 			}
@@ -419,9 +419,10 @@ func (p *parser) array(on bool) (any, bool) {
 				p.found = at
 			}
 			if rec != nil {
-				rec.elements = append(rec.elements, p.last)
+				rec.elements = append(rec.elements, p.last) // offsets, not values
+			} else {
+				a = append(a, v)
 			}
-			a = append(a, v)
 		}
 
 		// A ',' or the end of the array.
