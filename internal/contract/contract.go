@@ -26,15 +26,15 @@ import (
 
 // Contract is one vendor's compiled contract.
 type Contract struct {
-	Profile    Profile
-	Success    *jsonschema.Schema
-	Error      *jsonschema.Schema
+	Profile Profile
+	Success *jsonschema.Schema
+	Error   *jsonschema.Schema
 	// SuccessValid and ErrorValid are the schemas' compiled fast forms:
 	// a value they pass needs no full validation. Nil where a schema uses
 	// what they do not compile.
 	SuccessValid, ErrorValid *Validity
-	Assertions []Assertion
-	Mapping    xmljson.Options
+	Assertions               []Assertion
+	Mapping                  xmljson.Options
 
 	Scheme         *regexp.Regexp // Authorization value form
 	RegionFromHost *regexp.Regexp // nil when hosts do not filter
