@@ -29,9 +29,9 @@ type body struct {
 	// the plain shape, and into the full tree (xml) otherwise, or when an
 	// assertion selects what only the full tree answers as the checks
 	// expect. Both nil for JSON bodies.
-	lite   *xmltree.Lite
-	xml    *xmltree.Doc
-	opts   xmljson.Options
+	lite *xmltree.Lite
+	xml  *xmltree.Doc
+	opts xmljson.Options
 	// recovered says a syntax error was found, so every later finding on
 	// this body comes from the lenient reading.
 	recovered bool
