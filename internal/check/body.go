@@ -36,7 +36,10 @@ type body struct {
 	// this body comes from the lenient reading.
 	recovered bool
 	syntax    []syntaxProblem
-	index     *jsonlenient.Index // of a JSON body, read for its first finding
+	// A JSON body's findings are placed by scanning its bytes, when it
+	// has no syntax problem, for the first few; then by an index.
+	scans int
+	index *jsonlenient.Index
 }
 
 // syntaxProblem is a well-formedness defect at an offset of the recording.
@@ -110,11 +113,15 @@ func (b *body) offsetOf(pointer string) int {
 		}
 		return -1
 	}
-	if b.index == nil {
-		b.index = jsonlenient.NewIndex(b.raw)
+	locate := func(p string) int { return jsonlenient.LocateValid(b.raw, p) }
+	if b.scans++; b.scans > maxScans || len(b.syntax) > 0 {
+		if b.index == nil {
+			b.index = jsonlenient.NewIndex(b.raw)
+		}
+		locate = b.index.Locate
 	}
 	for p := pointer; ; p = p[:strings.LastIndexByte(p, '/')] {
-		if off := b.index.Locate(p); off >= 0 {
+		if off := locate(p); off >= 0 {
 			return b.offset + off
 		}
 		if p == "" {
@@ -122,6 +129,10 @@ func (b *body) offsetOf(pointer string) int {
 		}
 	}
 }
+
+// maxScans is how many findings of a JSON body are placed by scanning it
+// before it is indexed.
+const maxScans = 4
 
 // xpathOf returns the XPath of the element at a JSON pointer, for XML bodies.
 func (b *body) xpathOf(pointer string) string {
