@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
@@ -178,12 +179,23 @@ func (e *exchangeRun) schema() {
 		e.add(check, e.body.offset, "schema validation failed: %v", err)
 		return
 	}
+	// The validator walks objects in map order; findings come in the
+	// order of their pointers, so that a run says the same each time.
+	type placed struct {
+		pointer string
+		leaf    *jsonschema.ValidationError
+	}
+	var found []placed
 	for _, leaf := range leaves(verr) {
 		pointer := "/" + strings.Join(escapeTokens(leaf.InstanceLocation), "/")
 		if len(leaf.InstanceLocation) == 0 {
 			pointer = ""
 		}
-		e.at(check, pointer, "%s", leafMessage(leaf))
+		found = append(found, placed{pointer, leaf})
+	}
+	slices.SortStableFunc(found, func(a, b placed) int { return strings.Compare(a.pointer, b.pointer) })
+	for _, f := range found {
+		e.at(check, f.pointer, "%s", leafMessage(f.leaf))
 	}
 }
 
@@ -206,6 +218,9 @@ var printer = message.NewPrinter(language.English)
 // the schema explains itself: a "false" schema (nothing allowed here)
 // reads as such.
 func leafMessage(err *jsonschema.ValidationError) string {
+	if k, ok := err.ErrorKind.(*kind.AdditionalProperties); ok {
+		slices.Sort(k.Properties) // listed in map order
+	}
 	if _, ok := err.ErrorKind.(*kind.FalseSchema); ok {
 		return "not allowed here by the contract (" + err.SchemaURL[strings.LastIndexByte(err.SchemaURL, '/')+1:] + ")"
 	}
