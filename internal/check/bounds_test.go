@@ -37,6 +37,16 @@ var manyFindings = map[string]struct {
 		b.WriteString("</Buckets></ListAllMyBucketsResult>")
 		return b.String()
 	}},
+	"XML dates, full tree": {"s3", func(n int) string {
+		// A comment inside the root keeps the body off the Lite reading.
+		var b strings.Builder
+		b.WriteString(`<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><!-- c --><Owner><ID>abc</ID><DisplayName>me</DisplayName></Owner><Buckets>`)
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "<Bucket><Name>bucket-%07d</Name><CreationDate>yesterday</CreationDate></Bucket>", i)
+		}
+		b.WriteString(`</Buckets></ListAllMyBucketsResult>`)
+		return b.String()
+	}},
 	"JSON dates": {"qingstor", func(n int) string {
 		var b strings.Builder
 		fmt.Fprintf(&b, `{"count":%d,"buckets":[`, n)

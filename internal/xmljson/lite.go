@@ -63,15 +63,14 @@ func LocateLite(l *xmltree.Lite, pointer string, o Options) int32 {
 	cur := int32(0)
 	for i := 0; i < len(tokens); i++ {
 		name := unescape(tokens[i])
-		matches := l.Children(cur, name)
-		if len(matches) == 0 {
+		next, count := l.Child(cur, name, 0)
+		if count == 0 {
 			return n
 		}
-		next := matches[0]
-		if len(matches) > 1 || o.Arrays[name] {
+		if count > 1 || o.Arrays[name] {
 			if i+1 < len(tokens) {
-				if k, err := strconv.Atoi(tokens[i+1]); err == nil && k >= 0 && k < len(matches) {
-					next = matches[k]
+				if k, err := strconv.Atoi(tokens[i+1]); err == nil && k >= 0 && k < count {
+					next, _ = l.Child(cur, name, k)
 					i++
 				}
 			}

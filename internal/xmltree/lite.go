@@ -40,6 +40,7 @@ type LiteNode struct {
 	name, attrs                     int32 // indexes into Lite's names and attrs; attrs -1: none
 	Offset                          int32 // of the element's '<'
 	Parent, First, Last, Next, Prev int32 // -1: none
+	children                        int32
 	HasText                         bool
 }
 
@@ -149,6 +150,7 @@ func ParseLite(body []byte) *Lite {
 				name: l.intern(LiteName{t.Name.Local, t.Name.Space, uri}), attrs: attrs,
 				Offset: int32(off), Parent: parent, First: -1, Last: -1, Next: -1, Prev: l.Node(parent).Last,
 			})
+			l.Node(parent).children++
 			if p := l.Node(parent); p.Last >= 0 {
 				l.Node(p.Last).Next = i
 				p.Last = i
@@ -248,9 +250,52 @@ func (n *LiteName) qname() string {
 	return n.Local
 }
 
-// Children returns parent's child elements of a local name, in order.
-func (l *Lite) Children(parent int32, name string) []int32 {
-	return l.group(parent).byLocal[name]
+// smallGroup is the most children an element may have for look-ups
+// among them to walk them rather than index them: an index per bucket
+// would cost more than the walk.
+const smallGroup = 16
+
+// Child returns the k-th child element of parent with local name name
+// (-1 if there is none) and how many children have that name.
+func (l *Lite) Child(parent int32, name string, k int) (int32, int) {
+	if l.Node(parent).children > smallGroup {
+		list := l.group(parent).byLocal[name]
+		if k < len(list) {
+			return list[k], len(list)
+		}
+		return -1, len(list)
+	}
+	found, n := int32(-1), 0
+	for c := l.Node(parent).First; c >= 0; c = l.Node(c).Next {
+		if l.Name(c).Local == name {
+			if n == k {
+				found = c
+			}
+			n++
+		}
+	}
+	return found, n
+}
+
+// sameName returns how many children of i's parent have i's name as
+// written, and i's place among them (1-based).
+func (l *Lite) sameName(i int32) (count, index int) {
+	parent := l.Node(i).Parent
+	q := l.Name(i).qname()
+	if l.Node(parent).children > smallGroup {
+		g := l.group(parent)
+		return g.byQName[q], g.index[i]
+	}
+	me := l.Name(i)
+	for c := l.Node(parent).First; c >= 0; c = l.Node(c).Next {
+		if n := l.Name(c); n.Local == me.Local && n.Prefix == me.Prefix {
+			count++
+			if c == i {
+				index = count
+			}
+		}
+	}
+	return count, index
 }
 
 // Path is Path for an element of l; "" for -1 or the document.
@@ -258,8 +303,8 @@ func (l *Lite) Path(i int32) string {
 	var parts []string
 	for ; i > 0; i = l.Node(i).Parent {
 		part := l.Name(i).qname()
-		if g := l.group(l.Node(i).Parent); g.byQName[part] > 1 {
-			part = part + "[" + itoa(g.index[i]) + "]"
+		if count, index := l.sameName(i); count > 1 {
+			part = part + "[" + itoa(index) + "]"
 		}
 		parts = append(parts, part)
 	}

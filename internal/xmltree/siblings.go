@@ -40,7 +40,28 @@ func (d *Doc) group(parent *xmlquery.Node) *group {
 // Children returns parent's element children of local name name, in
 // document order. Parent is a node of d.
 func (d *Doc) Children(parent *xmlquery.Node, name string) []*xmlquery.Node {
+	if small(parent) {
+		var list []*xmlquery.Node
+		for c := parent.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == xmlquery.ElementNode && c.Data == name {
+				list = append(list, c)
+			}
+		}
+		return list
+	}
 	return d.group(parent).byLocal[name]
+}
+
+// small reports whether n has at most smallGroup children, among which a
+// look-up walks rather than builds an index.
+func small(n *xmlquery.Node) bool {
+	k := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if k++; k > smallGroup {
+			return false
+		}
+	}
+	return true
 }
 
 // Path is the package's Path for a node of d, in time that depends on its
@@ -48,9 +69,21 @@ func (d *Doc) Children(parent *xmlquery.Node, name string) []*xmlquery.Node {
 func (d *Doc) Path(n *xmlquery.Node) string {
 	var parts []string
 	for ; n != nil && n.Type == xmlquery.ElementNode; n = n.Parent {
-		g := d.group(n.Parent)
 		part := nodeQName(n)
-		if g.byQName[part] > 1 {
+		if small(n.Parent) {
+			same, index := 0, 0
+			for s := n.Parent.FirstChild; s != nil; s = s.NextSibling {
+				if s.Type == xmlquery.ElementNode && s.Data == n.Data && s.Prefix == n.Prefix {
+					same++
+					if s == n {
+						index = same
+					}
+				}
+			}
+			if same > 1 {
+				part = fmt.Sprintf("%s[%d]", part, index)
+			}
+		} else if g := d.group(n.Parent); g.byQName[part] > 1 {
 			part = fmt.Sprintf("%s[%d]", part, g.index[n])
 		}
 		parts = append(parts, part)
