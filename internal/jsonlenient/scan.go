@@ -10,7 +10,7 @@ import (
 // strict JSON with no key repeated in an object. It scans the bytes to
 // the value without building anything, so a few look-ups cost no more
 // than reading the document; for many, NewIndex reads it once. On any
-// other document its answer means nothing.
+// other document its answer means nothing (but it returns one).
 func LocateValid(data []byte, ptr string) int {
 	want, ok := splitPointer(ptr)
 	if !ok {
@@ -100,6 +100,9 @@ func (s *scanner) element(i int) bool {
 
 // keyIs reports whether the quoted key lit is key.
 func keyIs(lit []byte, key string) bool {
+	if len(lit) < 2 || lit[len(lit)-1] != '"' {
+		return false // cut short: not a document LocateValid is for
+	}
 	if bytes.IndexByte(lit, '\\') < 0 && utf8.Valid(lit) {
 		return string(lit[1:len(lit)-1]) == key
 	}
