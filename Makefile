@@ -37,11 +37,25 @@ test:
 	  fi; \
 	  exit $$status
 
+# BenchmarkCheck runs each body's full check and a bare token pass over
+# the same bytes, one after the other, BENCH_ROUNDS times, and ends with a
+# table of the check's median and minimum ratios to that floor.
+BENCH_ROUNDS ?= 6
+
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/check/ ./internal/live/
+	GSC_BENCH_ROUNDS=$(BENCH_ROUNDS) $(GO) test -run '^$$' -bench . -benchmem ./internal/check/ ./internal/live/
+
+# Every fuzz target of the engine, FUZZTIME each: the readers, the whole
+# check, and the fast paths against the full ones.
+FUZZTIME ?= 60s
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./internal/jsonlenient/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/jsonlenient/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/xmltree/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/exchange/
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./internal/check/
+	$(GO) test -run '^$$' -fuzz '^FuzzLiteAgrees$$' -fuzztime $(FUZZTIME) ./internal/check/
+	$(GO) test -run '^$$' -fuzz '^FuzzValidity$$' -fuzztime $(FUZZTIME) ./internal/contract/
 
 # Real S3 servers: installs the versions pinned in interop/run.sh with
 # `go install` into $(INTEROP_CACHE)/bin (once per version), starts each on

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -47,7 +48,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("baseline: %w", err)
 		}
 	}
-	recs, err := replay.LoadPaths(fs.Args())
+	// One recording at a time: memory is that of the largest, not the sum.
+	files, err := replay.Files(fs.Args())
 	if err != nil {
 		return err
 	}
@@ -58,10 +60,14 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	checker := &replay.Checker{Contracts: &contract.Set{FS: schemas.FS}, Vendor: *vendor}
 	var all []finding.Finding
 	checked := map[string]bool{}
-	src := map[string][]byte{}
-	for _, rec := range recs {
+	paths := map[string]string{} // recording name -> path, to read its source again for SARIF
+	for _, name := range files {
+		rec, err := replay.ReadFile(name)
+		if err != nil {
+			return err
+		}
 		checked[rec.File] = true
-		src[rec.File] = rec.Src
+		paths[rec.File] = name
 		all = append(all, checker.Check(rec)...)
 	}
 	res := base.CompareAt(all, checked, time.Now())
@@ -70,12 +76,18 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		err = report.JSON(stdout, res)
 	case "sarif":
 		err = report.SARIF(stdout, res, report.SARIFOptions{
-			Source:         func(file string) []byte { return src[file] },
+			Source: func(file string) []byte {
+				data, err := os.ReadFile(paths[file])
+				if err != nil {
+					return nil // the results give the line only
+				}
+				return data
+			},
 			Baseline:       *baselineFile,
 			StrictBaseline: gf.StrictBaseline,
 		})
 	default:
-		err = report.Text(stdout, res, len(recs))
+		err = report.Text(stdout, res, len(files))
 	}
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
@@ -25,12 +26,21 @@ type body struct {
 	raw    []byte
 	offset int // of raw's first byte in the recording
 	value  any
-	xml    *xmltree.Doc // nil for JSON bodies
-	opts   xmljson.Options
+	// An XML body is read into a Lite tree when it is well-formed and of
+	// the plain shape, and into the full tree (xml) otherwise, or when an
+	// assertion selects what only the full tree answers as the checks
+	// expect. Both nil for JSON bodies.
+	lite *xmltree.Lite
+	xml  *xmltree.Doc
+	opts xmljson.Options
 	// recovered says a syntax error was found, so every later finding on
 	// this body comes from the lenient reading.
 	recovered bool
 	syntax    []syntaxProblem
+	// A JSON body's findings are placed by scanning its bytes, when it
+	// has no syntax problem, for the first few; then by an index.
+	scans int
+	index *jsonlenient.Index
 }
 
 // syntaxProblem is a well-formedness defect at an offset of the recording.
@@ -52,6 +62,9 @@ func decode(c *contract.Contract, m *exchange.Message) *body {
 			}
 			b.problem(check, p.Offset, p.Msg)
 		}
+	} else if lite := readLite(m.Body); lite != nil {
+		b.lite = lite
+		b.value = xmljson.MapLite(lite, c.Mapping)
 	} else {
 		doc, problems := xmltree.Parse(m.Body)
 		b.xml = doc
@@ -64,6 +77,19 @@ func decode(c *contract.Contract, m *exchange.Message) *body {
 	return b
 }
 
+// readLite is xmltree.ParseLite; the differential test turns it off to
+// compare the checks on the full tree.
+var readLite = xmltree.ParseLite
+
+// full makes sure a Lite body also has the full tree, which then answers
+// for it: the body is well-formed, so the tree is the same.
+func (b *body) full() {
+	if b.lite != nil {
+		b.xml, _ = xmltree.Parse(b.raw)
+		b.lite = nil
+	}
+}
+
 func (b *body) problem(check string, off int, msg string) {
 	b.syntax = append(b.syntax, syntaxProblem{check, b.offset + off, msg})
 }
@@ -71,8 +97,15 @@ func (b *body) problem(check string, off int, msg string) {
 // offsetOf returns the recording offset of the value at a JSON pointer, or
 // of the nearest enclosing value that exists; -1 if none.
 func (b *body) offsetOf(pointer string) int {
+	if l := b.lite; l != nil {
+		i := xmljson.LocateLite(l, pointer, b.opts)
+		if i < 0 {
+			i = l.Root()
+		}
+		return b.offset + int(l.Node(i).Offset)
+	}
 	if b.xml != nil {
-		n := xmljson.Locate(b.xml.Root, pointer, b.opts)
+		n := xmljson.LocateIn(b.xml.Root, pointer, b.opts, b.xml.Children)
 		if n == nil {
 			n = b.xml.Element()
 		}
@@ -81,8 +114,15 @@ func (b *body) offsetOf(pointer string) int {
 		}
 		return -1
 	}
+	locate := func(p string) int { return jsonlenient.LocateValid(b.raw, p) }
+	if b.scans++; b.scans > maxScans || len(b.syntax) > 0 {
+		if b.index == nil {
+			b.index = jsonlenient.NewIndex(b.raw)
+		}
+		locate = b.index.Locate
+	}
 	for p := pointer; ; p = p[:strings.LastIndexByte(p, '/')] {
-		if off := jsonlenient.Locate(b.raw, p); off >= 0 {
+		if off := locate(p); off >= 0 {
 			return b.offset + off
 		}
 		if p == "" {
@@ -91,13 +131,23 @@ func (b *body) offsetOf(pointer string) int {
 	}
 }
 
+// maxScans is how many findings of a JSON body are placed by scanning it
+// before it is indexed.
+const maxScans = 4
+
 // xpathOf returns the XPath of the element at a JSON pointer, for XML bodies.
 func (b *body) xpathOf(pointer string) string {
+	if l := b.lite; l != nil {
+		if i := xmljson.LocateLite(l, pointer, b.opts); i >= 0 {
+			return l.Path(i)
+		}
+		return ""
+	}
 	if b.xml == nil {
 		return ""
 	}
-	if n := xmljson.Locate(b.xml.Root, pointer, b.opts); n != nil {
-		return xmltree.Path(n)
+	if n := xmljson.LocateIn(b.xml.Root, pointer, b.opts, b.xml.Children); n != nil {
+		return b.xml.Path(n)
 	}
 	return ""
 }
@@ -113,9 +163,12 @@ func (e *exchangeRun) at(check, pointer, format string, args ...any) *finding.Fi
 
 // schema validates the body against the success or error schema.
 func (e *exchangeRun) schema() {
-	check, schema := "schema.success", e.c.Success
+	check, schema, valid := "schema.success", e.c.Success, e.c.SuccessValid
 	if !e.success() {
-		check, schema = "schema.error", e.c.Error
+		check, schema, valid = "schema.error", e.c.Error, e.c.ErrorValid
+	}
+	if valid != nil && valid.Valid(e.body.value) {
+		return // certainly valid: the full validator would find nothing
 	}
 	err := schema.Validate(e.body.value)
 	if err == nil {
@@ -126,12 +179,23 @@ func (e *exchangeRun) schema() {
 		e.add(check, e.body.offset, "schema validation failed: %v", err)
 		return
 	}
+	// The validator walks objects in map order; findings come in the
+	// order of their pointers, so that a run says the same each time.
+	type placed struct {
+		pointer string
+		leaf    *jsonschema.ValidationError
+	}
+	var found []placed
 	for _, leaf := range leaves(verr) {
 		pointer := "/" + strings.Join(escapeTokens(leaf.InstanceLocation), "/")
 		if len(leaf.InstanceLocation) == 0 {
 			pointer = ""
 		}
-		e.at(check, pointer, "%s", leafMessage(leaf))
+		found = append(found, placed{pointer, leaf})
+	}
+	slices.SortStableFunc(found, func(a, b placed) int { return strings.Compare(a.pointer, b.pointer) })
+	for _, f := range found {
+		e.at(check, f.pointer, "%s", leafMessage(f.leaf))
 	}
 }
 
@@ -154,6 +218,9 @@ var printer = message.NewPrinter(language.English)
 // the schema explains itself: a "false" schema (nothing allowed here)
 // reads as such.
 func leafMessage(err *jsonschema.ValidationError) string {
+	if k, ok := err.ErrorKind.(*kind.AdditionalProperties); ok {
+		slices.Sort(k.Properties) // listed in map order
+	}
 	if _, ok := err.ErrorKind.(*kind.FalseSchema); ok {
 		return "not allowed here by the contract (" + err.SchemaURL[strings.LastIndexByte(err.SchemaURL, '/')+1:] + ")"
 	}
@@ -170,12 +237,15 @@ func escapeTokens(tokens []string) []string {
 
 // assertions evaluates the contract's XPath assertions on an XML body.
 func (e *exchangeRun) assertions() {
-	if e.body.xml == nil {
-		return
-	}
 	when := "success"
 	if !e.success() {
 		when = "error"
+	}
+	if e.body.lite != nil && e.liteAssertions(when) {
+		return
+	}
+	if e.body.xml == nil {
+		return
 	}
 	for _, a := range e.c.Assertions {
 		if a.When != when {
@@ -201,22 +271,66 @@ func (e *exchangeRun) assertions() {
 				f.Message = fmt.Sprintf("assertion %s cannot be evaluated: %v", a.ID, err)
 			}
 			f.Severity = a.Level
-			f.XPath = xmltree.Path(el)
+			f.XPath = e.body.xml.Path(el)
 			f.Recovered = e.body.recovered
 		}
 	}
+}
+
+// liteAssertions evaluates the assertions on a Lite body, as assertions
+// does on the full tree. Where an assertion selects anything but elements
+// (whose context the full tree's navigator gives differently), it reads
+// the full tree instead and returns false, having added nothing.
+func (e *exchangeRun) liteAssertions(when string) bool {
+	l := e.body.lite
+	type hit struct {
+		a  *contract.Assertion
+		el int32
+	}
+	var hits []hit
+	for i := range e.c.Assertions {
+		a := &e.c.Assertions[i]
+		if a.When != when {
+			continue
+		}
+		for it := a.ForEachExpr.Select(l.Navigator(0)); it.MoveNext(); {
+			el, exact, _ := it.Current().(*xmltree.LiteNavigator).Element()
+			if !exact {
+				e.body.full()
+				return false
+			}
+			hits = append(hits, hit{a, el})
+		}
+	}
+	for _, h := range hits {
+		ok, err := holdsNav(h.a.Expr, l.Navigator(h.el))
+		if ok {
+			continue
+		}
+		f := e.add("xpath."+h.a.ID, e.body.offset+int(l.Node(h.el).Offset), "%s (%s) does not hold", h.a.Description, h.a.Assert)
+		if err != nil {
+			f.Message = fmt.Sprintf("assertion %s cannot be evaluated: %v", h.a.ID, err)
+		}
+		f.Severity = h.a.Level
+		f.XPath = l.Path(h.el)
+	}
+	return true
 }
 
 // holds evaluates expr with n as context, by XPath's boolean() rules.
 // The xpath package panics on some run-time errors (a bad pattern given to
 // matches()); that is the contract's defect and is returned as an error.
 func holds(expr *xpath.Expr, n *xmlquery.Node) (ok bool, err error) {
+	return holdsNav(expr, xmlquery.CreateXPathNavigator(n))
+}
+
+func holdsNav(expr *xpath.Expr, nav xpath.NodeNavigator) (ok bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			ok, err = false, fmt.Errorf("%v", r)
 		}
 	}()
-	switch v := expr.Evaluate(xmlquery.CreateXPathNavigator(n)).(type) {
+	switch v := expr.Evaluate(nav).(type) {
 	case bool:
 		return v, nil
 	case float64:

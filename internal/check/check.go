@@ -36,12 +36,13 @@ func NewWalker(c *contract.Contract) *Walker { return &Walker{c: c, walk: newWal
 func (w *Walker) Check(rec *exchange.Recording) []finding.Finding {
 	w.walk.scope = rec.Meta["scope"]
 	r := &run{rec: rec, c: w.c, walk: w.walk}
-	r.findings = append(r.findings, rec.Problems...)
+	for i := range rec.Problems {
+		r.findings = append(r.limit.note(r.findings, &rec.Problems[i]), rec.Problems[i])
+	}
 	for _, ex := range rec.Exchanges {
 		r.exchange(ex)
 	}
-	Sort(r.findings)
-	return r.findings
+	return r.limit.finish(r.findings)
 }
 
 // Sort orders findings by file, exchange, position, then check id.
@@ -70,6 +71,7 @@ type run struct {
 	c        *contract.Contract
 	walk     *walk
 	findings []finding.Finding
+	limit    limiter
 }
 
 // exchangeRun is the state of checking one exchange.
@@ -113,6 +115,9 @@ func (e *exchangeRun) success() bool {
 // add records a finding of check at byte offset off in the recording
 // (-1: no position).
 func (e *exchangeRun) add(check string, off int, format string, args ...any) *finding.Finding {
-	e.findings = append(e.findings, e.rec.At(check, e.ex.Index, off, fmt.Sprintf(format, args...)))
+	f := e.rec.At(check, e.ex.Index, off, fmt.Sprintf(format, args...))
+	// Pruned before f joins, so that the caller may still set its fields
+	// (severity, place) through the pointer returned.
+	e.findings = append(e.limit.note(e.findings, &f), f)
 	return &e.findings[len(e.findings)-1]
 }

@@ -21,6 +21,15 @@ func readPage(v any, l contract.Listing) page {
 		return s
 	}
 	lists := collect(v, l.Buckets)
+	n := 0
+	for _, list := range lists {
+		if values, isArray := list.value.([]any); isArray {
+			n += len(values)
+		} else {
+			n++
+		}
+	}
+	p.buckets = make([]bucket, 0, n)
 	for i := range lists {
 		list := &lists[i]
 		values, isArray := list.value.([]any)

@@ -26,11 +26,15 @@ import (
 
 // Contract is one vendor's compiled contract.
 type Contract struct {
-	Profile    Profile
-	Success    *jsonschema.Schema
-	Error      *jsonschema.Schema
-	Assertions []Assertion
-	Mapping    xmljson.Options
+	Profile Profile
+	Success *jsonschema.Schema
+	Error   *jsonschema.Schema
+	// SuccessValid and ErrorValid are the schemas' compiled fast forms:
+	// a value they pass needs no full validation. Nil where a schema uses
+	// what they do not compile.
+	SuccessValid, ErrorValid *Validity
+	Assertions               []Assertion
+	Mapping                  xmljson.Options
 
 	Scheme         *regexp.Regexp // Authorization value form
 	RegionFromHost *regexp.Regexp // nil when hosts do not filter
@@ -145,9 +149,10 @@ func Load(fsys fs.FS, vendor string) (*Contract, error) {
 	compiler.DefaultDraft(jsonschema.Draft2020)
 	compiler.AssertFormat()
 	for _, s := range []struct {
-		file string
-		dst  **jsonschema.Schema
-	}{{"success.schema.json", &c.Success}, {"error.schema.json", &c.Error}} {
+		file  string
+		dst   **jsonschema.Schema
+		valid **Validity
+	}{{"success.schema.json", &c.Success, &c.SuccessValid}, {"error.schema.json", &c.Error, &c.ErrorValid}} {
 		name := path.Join(dir, s.file)
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -164,6 +169,8 @@ func Load(fsys fs.FS, vendor string) (*Contract, error) {
 		if *s.dst, err = compiler.Compile(url); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		// A schema the fast form cannot compile is validated in full.
+		*s.valid, _ = compileValidity(doc)
 	}
 
 	name := path.Join(dir, "assertions.json")

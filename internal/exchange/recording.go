@@ -53,7 +53,7 @@ func (r *Recording) Title() string { return r.Meta["title"] }
 // whose Problems say why.
 func Parse(file string, src []byte) *Recording {
 	r := &Recording{File: file, Src: src, Meta: map[string]string{}}
-	r.lineStarts = append(r.lineStarts, 0)
+	r.lineStarts = make([]int, 1, 1+bytes.Count(src, []byte{'\n'}))
 	for i, c := range src {
 		if c == '\n' {
 			r.lineStarts = append(r.lineStarts, i+1)

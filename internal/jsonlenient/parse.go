@@ -41,6 +41,12 @@ type parser struct {
 	want   []string
 	index  []int
 	found  int
+
+	// For Index: whether to record where each value starts, and the
+	// record of the value just read.
+	offsets bool
+	last    *valueAt
+	rootAt  *valueAt
 }
 
 func newParser(data []byte) *parser {
@@ -64,6 +70,9 @@ func (p *parser) parse() any {
 		v, ok = p.value(p.locate)
 		if ok && p.locate && len(p.want) == 0 {
 			p.found = at
+		}
+		if ok && p.offsets {
+			p.rootAt = p.last
 		}
 	}
 	switch {
@@ -204,6 +213,11 @@ func (p *parser) comment() bool {
 // of input. ok is false if there is no value there. on says whether the
 // value is on the path Locate looks for.
 func (p *parser) value(on bool) (v any, ok bool) {
+	if p.offsets {
+		if c := p.data[p.pos]; c != '{' && c != '[' {
+			p.last = &valueAt{off: p.pos} // a container records itself
+		}
+	}
 	switch c := p.data[p.pos]; c {
 	case '{':
 		return p.object(on)
@@ -246,6 +260,11 @@ func (p *parser) object(on bool) (any, bool) {
 	}
 	p.objs++
 	defer func() { p.objs-- }()
+	var rec *valueAt
+	if p.offsets {
+		rec = &valueAt{off: p.pos - 1, members: map[string]*valueAt{}}
+		defer func() { p.last = rec }()
+	}
 
 	m := make(map[string]any)
 	comma := -1 // offset of a ',' not yet followed by a member
@@ -303,7 +322,10 @@ func (p *parser) object(on bool) (any, bool) {
 				p.found = at
 			}
 		}
-		if ok && keyOK {
+		switch {
+		case ok && keyOK && rec != nil:
+			rec.members[key] = p.last // an index keeps offsets, not values
+		case ok && keyOK:
 			if _, dup := m[key]; dup {
 				p.add(Problem{keyAt, "duplicate-key", fmt.Sprintf("duplicate key %q", key)})
 			}
@@ -356,6 +378,11 @@ func (p *parser) array(on bool) (any, bool) {
 	}
 	p.arrs++
 	defer func() { p.arrs-- }()
+	var rec *valueAt
+	if p.offsets {
+		rec = &valueAt{off: p.pos - 1}
+		defer func() { p.last = rec }()
+	}
 
 	a := make([]any, 0)
 	comma := -1 // offset of a ',' not yet followed by an element
@@ -391,7 +418,11 @@ func (p *parser) array(on bool) (any, bool) {
 			if child && depth+1 == len(p.want) {
 				p.found = at
 			}
-			a = append(a, v)
+			if rec != nil {
+				rec.elements = append(rec.elements, p.last) // offsets, not values
+			} else {
+				a = append(a, v)
+			}
 		}
 
 		// A ',' or the end of the array.

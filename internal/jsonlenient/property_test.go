@@ -59,6 +59,9 @@ func TestValid(t *testing.T) {
 // must decode to the value at the path.
 func checkLocate(t *testing.T, data []byte, v any, n int, exact bool) {
 	t.Helper()
+	index := jsonlenient.NewIndex(data)
+	_, problems := jsonlenient.Parse(data)
+	valid := len(problems) == 0
 	var walk func(ptr string, v any)
 	walk = func(ptr string, v any) {
 		if n == 0 {
@@ -66,6 +69,17 @@ func checkLocate(t *testing.T, data []byte, v any, n int, exact bool) {
 		}
 		n--
 		off := jsonlenient.Locate(data, ptr)
+		// The index answers as Locate does, for values there and not,
+		// and so does LocateValid on a document without a problem.
+		for _, p := range []string{ptr, ptr + "/0", ptr + "/x", ptr + "/-", ptr + "/01", ptr + "/~1"} {
+			want := jsonlenient.Locate(data, p)
+			if got := index.Locate(p); got != want {
+				t.Fatalf("Index(%q).Locate(%q) = %d, Locate = %d", data, p, got, want)
+			}
+			if got := jsonlenient.LocateValid(data, p); valid && got != want {
+				t.Fatalf("LocateValid(%q, %q) = %d, Locate = %d", data, p, got, want)
+			}
+		}
 		if off < 0 && ptr == "" && v == nil {
 			return // nothing read
 		}

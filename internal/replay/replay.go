@@ -24,47 +24,59 @@ const MaxFileSize = 64 << 20
 // below a directory). A path that cannot be read is an error: the caller
 // exits 2 rather than report a partial run as clean.
 func LoadPaths(paths []string) ([]*exchange.Recording, error) {
+	files, err := Files(paths)
+	if err != nil {
+		return nil, err
+	}
 	var recs []*exchange.Recording
+	for _, f := range files {
+		rec, err := ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	}
+	return recs, nil
+}
+
+// Files lists the recordings LoadPaths would read, in its order, so that
+// a caller can read and check them one at a time: its memory is then that
+// of the largest recording, not of them all.
+func Files(paths []string) ([]string, error) {
+	var files []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, err
 		}
 		if !info.IsDir() {
-			rec, err := readFile(p)
-			if err != nil {
-				return nil, err
-			}
-			recs = append(recs, rec)
+			files = append(files, p)
 			continue
 		}
-		var files []string
+		var below []string
 		err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			if !d.IsDir() && strings.HasSuffix(name, ".txtar") {
-				files = append(files, name)
+				below = append(below, name)
 			}
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
-		if len(files) == 0 {
+		if len(below) == 0 {
 			return nil, fmt.Errorf("%s: no .txtar recordings in this directory", p)
 		}
-		sort.Strings(files)
-		for _, f := range files {
-			rec, err := readFile(f)
-			if err != nil {
-				return nil, err
-			}
-			recs = append(recs, rec)
-		}
+		sort.Strings(below)
+		files = append(files, below...)
 	}
-	return recs, nil
+	return files, nil
 }
+
+// ReadFile reads one recording of at most MaxFileSize bytes.
+func ReadFile(name string) (*exchange.Recording, error) { return readFile(name) }
 
 func readFile(name string) (*exchange.Recording, error) {
 	info, err := os.Stat(name)

@@ -56,7 +56,7 @@ func SARIF(w io.Writer, res baseline.Result, opts SARIFOptions) error {
 
 func buildSARIF(res baseline.Result, opts SARIFOptions) sarifLog {
 	rules, index := sarifRules(append(slices.Clone(res.New), res.Accepted...))
-	cols := columns{source: opts.Source, files: map[string]*sourceLines{}}
+	cols := columns{source: opts.Source}
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "gsc",
@@ -222,7 +222,11 @@ func artifact(file string) sarifArtifactLocation {
 // the U+FFFD a viewer shows in its place.
 type columns struct {
 	source func(file string) []byte
-	files  map[string]*sourceLines // nil entry: no source for that file
+	// The source of one file at a time is kept: results come grouped by
+	// file, and a run over many large recordings holds one of them.
+	file  string
+	lines *sourceLines // nil: no source for file
+	read  bool
 }
 
 type sourceLines struct {
@@ -234,13 +238,13 @@ func (c *columns) utf16(file string, line, col int) (int, bool) {
 	if c.source == nil || col < 1 {
 		return 0, false
 	}
-	sl, ok := c.files[file]
-	if !ok {
+	if !c.read || c.file != file {
+		c.file, c.lines, c.read = file, nil, true
 		if src := c.source(file); src != nil {
-			sl = &sourceLines{src: src, starts: lineStarts(src)}
+			c.lines = &sourceLines{src: src, starts: lineStarts(src)}
 		}
-		c.files[file] = sl
 	}
+	sl := c.lines
 	if sl == nil || line > len(sl.starts) {
 		return 0, false
 	}

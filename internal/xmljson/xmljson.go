@@ -108,19 +108,24 @@ func text(n *xmlquery.Node) string {
 // Locate returns the element a JSON pointer into Map's result stands for:
 // the deepest element on the pointer's path that exists.
 func Locate(doc *xmlquery.Node, pointer string, o Options) *xmlquery.Node {
+	return LocateIn(doc, pointer, o, children)
+}
+
+// Children returns parent's element children of a local name, in
+// document order.
+type Children func(parent *xmlquery.Node, name string) []*xmlquery.Node
+
+// LocateIn is Locate with the children found by find: an index of the
+// tree makes each look-up cost its depth, however many siblings there are.
+func LocateIn(doc *xmlquery.Node, pointer string, o Options, find Children) *xmlquery.Node {
 	var n *xmlquery.Node
 	tokens := strings.Split(pointer, "/")[1:]
 	cur := doc
 	for i := 0; i < len(tokens); i++ {
 		name := unescape(tokens[i])
-		var matches []*xmlquery.Node
-		for c := cur.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == xmlquery.ElementNode && c.Data == name {
-				matches = append(matches, c)
-				if cur == doc {
-					break
-				}
-			}
+		matches := find(cur, name)
+		if cur == doc && len(matches) > 1 {
+			matches = matches[:1] // a second root is no part of the value
 		}
 		if len(matches) == 0 {
 			return n
@@ -137,6 +142,16 @@ func Locate(doc *xmlquery.Node, pointer string, o Options) *xmlquery.Node {
 		n, cur = next, next
 	}
 	return n
+}
+
+func children(parent *xmlquery.Node, name string) []*xmlquery.Node {
+	var matches []*xmlquery.Node
+	for c := parent.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == xmlquery.ElementNode && c.Data == name {
+			matches = append(matches, c)
+		}
+	}
+	return matches
 }
 
 func unescape(tok string) string {

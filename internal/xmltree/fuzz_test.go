@@ -74,8 +74,8 @@ func FuzzParse(f *testing.F) {
 		})
 
 		want, ok := strict(data)
-		if !ok {
-			return
+		if !ok || len(probs) == 1 && strings.HasPrefix(probs[0].Msg, "nesting deeper") {
+			return // encoding/xml has no depth limit
 		}
 		if len(probs) != 0 {
 			t.Fatalf("encoding/xml accepts %q, but Parse reports %v", data, probs)

@@ -30,8 +30,16 @@ type Problem struct {
 
 // Doc is a parsed body.
 type Doc struct {
-	Root    *xmlquery.Node // the document node
-	offsets map[*xmlquery.Node]int
+	Root *xmlquery.Node // the document node
+	// elements and starts are the elements in document order and the
+	// offsets of their '<'; offsets maps one to the other, built on the
+	// first look-up (most bodies have no finding to place).
+	elements []*xmlquery.Node
+	starts   []int
+	offsets  map[*xmlquery.Node]int
+	// groups holds, per parent, its element children by name, built on
+	// first use: findings located among many siblings cost the same each.
+	groups map[*xmlquery.Node]*group
 }
 
 // Element returns the first root element, or nil.
@@ -46,20 +54,37 @@ func (d *Doc) Element() *xmlquery.Node {
 
 // Offset returns the byte offset in the body of an element's '<', or -1.
 func (d *Doc) Offset(n *xmlquery.Node) int {
+	if d.offsets == nil {
+		d.offsets = make(map[*xmlquery.Node]int, len(d.elements))
+		for i, e := range d.elements {
+			d.offsets[e] = d.starts[i]
+		}
+	}
 	if off, ok := d.offsets[n]; ok {
 		return off
 	}
 	return -1
 }
 
-// maxResumes bounds the recovery after lexical errors on garbage input.
-const maxResumes = 100
+const (
+	// maxResumes bounds the recovery after lexical errors on garbage input.
+	maxResumes = 100
+	// MaxDepth bounds nesting, as the JSON reader does: the element that
+	// would open level MaxDepth+1 is reported and reading stops there, so
+	// nothing downstream walks a body nested a million levels deep.
+	MaxDepth = 1000
+	// maxProblems are reported; one more problem says how many were left
+	// out, so a body of stray end tags does not make a problem of each.
+	maxProblems = 100
+)
 
 type frame struct {
 	node  *xmlquery.Node
 	name  xml.Name // as written, prefix in Space
-	ns    map[string]string
+	decls []string // prefixes this element declares ("" for xmlns)
 	start int
+	// parent says the element has a child element so far.
+	parent bool
 }
 
 type parser struct {
@@ -67,6 +92,21 @@ type parser struct {
 	stack    []frame
 	problems []Problem
 	rooted   bool
+	halt     bool // nesting got too deep: read nothing more
+	// ns holds per prefix the namespace URIs in scope, innermost last;
+	// open holds per name the stack indexes of the open elements that
+	// have it, innermost last. Both keep resolving a prefix and matching
+	// an end tag independent of the depth.
+	ns         map[string][]string
+	open       map[xml.Name][]int
+	suppressed int // problems found beyond maxProblems
+	firstDrop  int // the offset of the first of those
+	// slab holds nodes not yet used: allocating them in blocks costs
+	// fewer allocations than one each.
+	slab []xmlquery.Node
+	// steps counts the parser's inner steps, for the tests that bound its
+	// work by the size of the input.
+	steps int
 	// space holds white space read inside an element until the next token
 	// tells whether it is a leaf's text (kept) or the indentation between
 	// elements (dropped: no check reads it, and pretty-printed bodies
@@ -77,14 +117,21 @@ type parser struct {
 // Parse reads body. The returned Doc holds whatever could be read; the
 // problems say what is wrong, in order of offset.
 func Parse(body []byte) (*Doc, []Problem) {
+	p := parse(body)
+	return p.doc, p.problems
+}
+
+func parse(body []byte) *parser {
 	p := &parser{doc: &Doc{
-		Root:    &xmlquery.Node{Type: xmlquery.DocumentNode},
-		offsets: make(map[*xmlquery.Node]int, len(body)/32),
-	}}
+		Root:     &xmlquery.Node{Type: xmlquery.DocumentNode},
+		elements: make([]*xmlquery.Node, 0, len(body)/64),
+		starts:   make([]int, 0, len(body)/64),
+	}, ns: map[string][]string{}, open: map[xml.Name][]int{}}
 	base, cutShort := 0, false
 	for resumes := 0; ; resumes++ {
 		failed, stop, err := p.read(body, base)
-		if err == nil {
+		if err == nil || p.halt {
+			cutShort = cutShort || p.halt
 			break
 		}
 		if n := len(p.problems); n == 0 || p.problems[n-1].Offset != stop {
@@ -103,7 +150,8 @@ func Parse(body []byte) (*Doc, []Problem) {
 	}
 	// A body that ends inside a tag already has its finding; the elements
 	// it leaves open are that same defect.
-	for i := len(p.stack) - 1; i >= 0 && !cutShort; i-- {
+	// Outermost first: past maxProblems, the inner ones are counted.
+	for i := 0; i < len(p.stack) && !cutShort; i++ {
 		f := p.stack[i]
 		p.add("xml.unclosed", f.start, fmt.Sprintf("<%s> is never closed", qname(f.name)))
 	}
@@ -111,14 +159,20 @@ func Parse(body []byte) (*Doc, []Problem) {
 		p.add("xml.syntax", 0, "no root element")
 	}
 	sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Offset < p.problems[j].Offset })
-	return p.doc, p.problems
+	if p.suppressed > 0 {
+		// As the JSON reader does: one syntax problem counts the rest.
+		off := max(p.firstDrop, p.problems[len(p.problems)-1].Offset)
+		p.problems = append(p.problems, Problem{"xml.syntax", off, fmt.Sprintf("%d more problems not reported", p.suppressed)})
+	}
+	return p
 }
 
 // read decodes body from base until EOF or a lexical error; it returns the
 // offset of the token that failed and the offset where the decoder stopped.
 func (p *parser) read(body []byte, base int) (failed, stop int, err error) {
 	dec := xml.NewDecoder(bytes.NewReader(body[base:]))
-	for {
+	for !p.halt {
+		p.steps++
 		start := base + int(dec.InputOffset())
 		tok, err := dec.RawToken()
 		if err == io.EOF {
@@ -148,6 +202,7 @@ func (p *parser) read(body []byte, base int) (failed, stop int, err error) {
 			}
 		}
 	}
+	return len(body), len(body), nil
 }
 
 // closeBroken reads a failed token that starts as an end tag of an open
@@ -161,30 +216,85 @@ func (p *parser) closeBroken(tok []byte) {
 	if i := bytes.IndexAny(name, " \t\r\n>/<"); i >= 0 {
 		name = name[:i]
 	}
-	for i := len(p.stack) - 1; i >= 0; i-- {
+	for i := len(p.stack) - 1; i >= 0; i-- { // at most maxResumes times
+		p.steps++
 		if qname(p.stack[i].name) == string(name) {
-			p.stack = p.stack[:i]
+			p.popTo(i)
 			return
 		}
 	}
 }
 
 func (p *parser) add(check string, off int, msg string) {
+	if len(p.problems) >= maxProblems {
+		if p.suppressed == 0 {
+			p.firstDrop = off
+		}
+		p.suppressed++
+		return
+	}
 	p.problems = append(p.problems, Problem{check, off, msg})
 }
 
-func (p *parser) start(t xml.StartElement, off int) {
-	n := &xmlquery.Node{Type: xmlquery.ElementNode, Data: t.Name.Local, Prefix: t.Name.Space}
-	f := frame{node: n, name: t.Name, start: off}
-	for _, a := range t.Attr {
-		switch {
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			f.ns = withNS(f.ns, "", a.Value)
-		case a.Name.Space == "xmlns":
-			f.ns = withNS(f.ns, a.Name.Local, a.Value)
-		}
+// full reports whether a further problem would only be counted, so that
+// its message need not be written.
+func (p *parser) full() bool { return len(p.problems) >= maxProblems }
+
+// node returns a new zero node.
+func (p *parser) node() *xmlquery.Node {
+	if len(p.slab) == 0 {
+		p.slab = make([]xmlquery.Node, 64)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
+}
+
+// push opens an element.
+func (p *parser) push(f frame) {
+	if n := len(p.stack); n > 0 {
+		p.stack[n-1].parent = true
 	}
 	p.stack = append(p.stack, f)
+	p.open[f.name] = append(p.open[f.name], len(p.stack)-1)
+}
+
+// popTo closes the open elements from index i inward.
+func (p *parser) popTo(i int) {
+	for j := len(p.stack) - 1; j >= i; j-- {
+		p.steps++
+		f := p.stack[j]
+		idx := p.open[f.name]
+		p.open[f.name] = idx[:len(idx)-1]
+		for _, prefix := range f.decls {
+			p.ns[prefix] = p.ns[prefix][:len(p.ns[prefix])-1]
+		}
+	}
+	p.stack = p.stack[:i]
+}
+
+func (p *parser) start(t xml.StartElement, off int) {
+	if len(p.stack) >= MaxDepth {
+		p.add("xml.syntax", off, fmt.Sprintf("nesting deeper than %d levels", MaxDepth))
+		p.halt = true
+		return
+	}
+	n := p.node()
+	n.Type, n.Data, n.Prefix = xmlquery.ElementNode, t.Name.Local, t.Name.Space
+	f := frame{node: n, name: t.Name, start: off}
+	for _, a := range t.Attr {
+		prefix := ""
+		switch {
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+		case a.Name.Space == "xmlns":
+			prefix = a.Name.Local
+		default:
+			continue
+		}
+		f.decls = append(f.decls, prefix)
+		p.ns[prefix] = append(p.ns[prefix], a.Value)
+	}
+	p.push(f)
 	n.NamespaceURI = p.resolve(t.Name.Space)
 	for _, a := range t.Attr {
 		n.Attr = append(n.Attr, xmlquery.Attr{Name: a.Name, Value: a.Value})
@@ -197,22 +307,13 @@ func (p *parser) start(t xml.StartElement, off int) {
 	}
 	p.rooted = true
 	xmlquery.AddChild(parent, n)
-	p.doc.offsets[n] = off
-}
-
-func withNS(m map[string]string, prefix, uri string) map[string]string {
-	if m == nil {
-		m = map[string]string{}
-	}
-	m[prefix] = uri
-	return m
+	p.doc.elements = append(p.doc.elements, n)
+	p.doc.starts = append(p.doc.starts, off)
 }
 
 func (p *parser) resolve(prefix string) string {
-	for i := len(p.stack) - 1; i >= 0; i-- {
-		if uri, ok := p.stack[i].ns[prefix]; ok {
-			return uri
-		}
+	if uris := p.ns[prefix]; len(uris) > 0 {
+		return uris[len(uris)-1]
 	}
 	return ""
 }
@@ -222,33 +323,41 @@ func (p *parser) resolve(prefix string) string {
 // none closes a leaf being written (a typo such as <NexMarker>1</NextMarker>)
 // or, anywhere else, is a stray end tag and is skipped.
 func (p *parser) end(t xml.EndElement, off int) {
-	for i := len(p.stack) - 1; i >= 0; i-- {
-		if p.stack[i].name == t.Name {
-			for j := len(p.stack) - 1; j > i; j-- {
-				f := p.stack[j]
-				p.add("xml.unclosed", f.start, fmt.Sprintf("<%s> is never closed (closed by </%s> of an outer element)", qname(f.name), qname(t.Name)))
-			}
-			p.stack = p.stack[:i]
-			return
-		}
+	i := -1
+	if n := len(p.stack); n > 0 && p.stack[n-1].name == t.Name {
+		i = n - 1 // the common case, without a look-up
+	} else if idx := p.open[t.Name]; len(idx) > 0 {
+		i = idx[len(idx)-1]
 	}
-	// A leaf (not the root) being written: a typo in its end tag.
-	if n := len(p.stack); n > 1 && !hasElementChild(p.stack[n-1].node) {
-		top := p.stack[n-1]
-		p.add("xml.mismatched-end", off, fmt.Sprintf("<%s> is closed by </%s>", qname(top.name), qname(t.Name)))
-		p.stack = p.stack[:n-1]
+	if i >= 0 {
+		for j := len(p.stack) - 1; j > i; j-- {
+			p.steps++
+			f := p.stack[j]
+			p.add("xml.unclosed", f.start, p.msg("<%s> is never closed (closed by </%s> of an outer element)", f.name, t.Name))
+		}
+		p.popTo(i)
 		return
 	}
-	p.add("xml.unmatched-end", off, fmt.Sprintf("end tag </%s> has no start tag", qname(t.Name)))
+	// A leaf (not the root) being written: a typo in its end tag.
+	if n := len(p.stack); n > 1 && !p.stack[n-1].parent {
+		top := p.stack[n-1]
+		p.add("xml.mismatched-end", off, p.msg("<%s> is closed by </%s>", top.name, t.Name))
+		p.popTo(n - 1)
+		return
+	}
+	p.add("xml.unmatched-end", off, p.msg("end tag </%s> has no start tag", t.Name))
 }
 
-func hasElementChild(n *xmlquery.Node) bool {
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == xmlquery.ElementNode {
-			return true
-		}
+// msg writes a message naming elements, unless it would be dropped.
+func (p *parser) msg(format string, names ...xml.Name) string {
+	if p.full() {
+		return ""
 	}
-	return false
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = qname(n)
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 // text handles character data t, read from raw at offset off.
@@ -275,7 +384,9 @@ func (p *parser) text(t xml.CharData, raw []byte, off int) {
 		return
 	}
 	p.flushSpace(nil)
-	xmlquery.AddChild(parent, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(t)})
+	n := p.node()
+	n.Type, n.Data = xmlquery.TextNode, string(t)
+	xmlquery.AddChild(parent, n)
 }
 
 // flushSpace keeps pending white space as text when next ends an element
@@ -286,8 +397,10 @@ func (p *parser) flushSpace(next xml.Token) {
 		return
 	}
 	_, ends := next.(xml.EndElement)
-	if n := len(p.stack); n > 0 && (next == nil || ends) && !hasElementChild(p.stack[n-1].node) {
-		xmlquery.AddChild(p.stack[n-1].node, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(p.space)})
+	if n := len(p.stack); n > 0 && (next == nil || ends) && !p.stack[n-1].parent {
+		t := p.node()
+		t.Type, t.Data = xmlquery.TextNode, string(p.space)
+		xmlquery.AddChild(p.stack[n-1].node, t)
 	}
 	p.space = p.space[:0]
 }
