@@ -49,11 +49,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	// One recording at a time: memory is that of the largest, not the sum.
-	files, err := replay.Files(fs.Args())
+	names, err := replay.Files(fs.Args())
 	if err != nil {
 		return err
 	}
-	tape, err := findTape(fs.Args(), recs)
+	tape, err := findTape(fs.Args())
 	if err != nil {
 		return err
 	}
@@ -61,9 +61,12 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	var all []finding.Finding
 	checked := map[string]bool{}
 	paths := map[string]string{} // recording name -> path, to read its source again for SARIF
-	for _, name := range files {
+	for _, name := range names {
 		rec, err := replay.ReadFile(name)
 		if err != nil {
+			return err
+		}
+		if err := tape.holds(rec); err != nil {
 			return err
 		}
 		checked[rec.File] = true
@@ -87,7 +90,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 			StrictBaseline: gf.StrictBaseline,
 		})
 	default:
-		err = report.Text(stdout, res, len(files))
+		err = report.Text(stdout, res, len(names))
 	}
 	if err != nil {
 		return err

@@ -79,7 +79,7 @@ type playback struct {
 // findTape looks for a tape in the directories of paths. With one, every
 // recording must be of the tape's run: a mix of runs, or of a run and
 // other recordings, cannot be played back as one run.
-func findTape(paths []string, recs []*exchange.Recording) (*playback, error) {
+func findTape(paths []string) (*playback, error) {
 	var tapes []string
 	for _, p := range paths {
 		if info, err := os.Stat(p); err == nil && info.IsDir() {
@@ -102,15 +102,22 @@ func findTape(paths []string, recs []*exchange.Recording) (*playback, error) {
 	if err != nil {
 		return nil, fmt.Errorf("check: %s: %w", tapes[0], err)
 	}
-	for _, rec := range recs {
-		if got := rec.Meta["source"]; got != meta["source"] {
-			return nil, usagef("check: %s is not a recording of the run %s holds (%s), but of %q: check one live run's recordings at a time", rec.File, tapes[0], meta["source"], got)
-		}
-	}
 	if meta["profile"] != "" {
 		return nil, fmt.Errorf("check: %s: the run used its own --profile, which the tape does not hold: its specs cannot be played back", tapes[0])
 	}
 	return &playback{file: tapes[0], meta: meta, tape: tape}, nil
+}
+
+// holds refuses a recording of another run than the tape's: one live
+// run's recordings are played back at a time. A nil playback holds any.
+func (pb *playback) holds(rec *exchange.Recording) error {
+	if pb == nil {
+		return nil
+	}
+	if got := rec.Meta["source"]; got != pb.meta["source"] {
+		return usagef("check: %s is not a recording of the run %s holds (%s), but of %q: check one live run's recordings at a time", rec.File, pb.file, pb.meta["source"], got)
+	}
+	return nil
 }
 
 // playedTarget is the run's target, answered by the tape.
