@@ -301,7 +301,7 @@ func (l *liveSpecs) verdict() *verdict { return &verdict{l: l} }
 func (v *verdict) deviation(expected, seen, where string, ex *live.Exchange, tamper live.Tamper) {
 	d := outcome.Deviation{Expected: expected, Seen: seen, Where: where}
 	if ex != nil {
-		d.Exchange = string(ex.Request) + "\n" + string(ex.Response)
+		d.Exchange = excerpt(ex)
 		d.Curl = v.l.t.Curl(ex, tamper)
 	}
 	AddReportEntry(DeviationEntry, d, ReportEntryVisibilityNever)
@@ -310,6 +310,20 @@ func (v *verdict) deviation(expected, seen, where string, ex *live.Exchange, tam
 		line += " (" + where + ")"
 	}
 	v.lines = append(v.lines, line)
+}
+
+// exchangeShown bounds the exchange a deviation shows: reports grow with
+// deviations, so each carries the request and the start of the response,
+// and refers to its recording for the rest.
+const exchangeShown = 8 << 10
+
+// excerpt is an exchange as a deviation shows it.
+func excerpt(ex *live.Exchange) string {
+	text := string(ex.Request) + "\n" + string(ex.Response)
+	if len(text) <= exchangeShown {
+		return text
+	}
+	return fmt.Sprintf("%s\n… %d more bytes: the whole exchange is in the spec's recording (--record)", text[:exchangeShown], len(text)-exchangeShown)
 }
 
 // findings records the error findings of the given areas; the findings of
