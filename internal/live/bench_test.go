@@ -24,13 +24,23 @@ import (
 // walk adds at its peak and keeps per bucket at its end. Comparing 10,000
 // with 100,000 buckets shows the walk's memory grows only with the names
 // uniqueness needs: bodies are dropped page by page.
+//
+// Each size runs checked (every page through check.Walker) beside its
+// floor, unchecked (each page read only for its names and token, which a
+// walk needs anyway), so that the cost of checking reads as a ratio.
 func BenchmarkWalk(b *testing.B) {
 	for _, n := range []int{10000, 100000} {
-		b.Run(fmt.Sprintf("buckets=%d", n), func(b *testing.B) { benchmarkWalk(b, n) })
+		for _, checked := range []bool{true, false} {
+			mode := "checked"
+			if !checked {
+				mode = "unchecked"
+			}
+			b.Run(fmt.Sprintf("buckets=%d/%s", n, mode), func(b *testing.B) { benchmarkWalk(b, n, checked) })
+		}
 	}
 }
 
-func benchmarkWalk(b *testing.B, n int) {
+func benchmarkWalk(b *testing.B, n int, checked bool) {
 	c, err := contract.Load(schemas.FS, "s3")
 	if err != nil {
 		b.Fatal(err)
@@ -66,15 +76,20 @@ func benchmarkWalk(b *testing.B, n int) {
 			if ex.Err != nil || ex.Status != 200 {
 				b.Fatalf("page %d: %d %v", page, ex.Status, ex.Err)
 			}
-			src, err := exchange.Format([][2]string{{"vendor", "s3"}, {"title", "walk"}},
-				[]exchange.Part{{Name: "1/request", Data: ex.Request}, {Name: "1/response", Data: ex.Response}})
-			if err != nil {
-				b.Fatal(err)
+			var pg check.Page
+			if checked {
+				src, err := exchange.Format([][2]string{{"vendor", "s3"}, {"title", "walk"}},
+					[]exchange.Part{{Name: "1/request", Data: ex.Request}, {Name: "1/response", Data: ex.Response}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if fs := walker.Check(exchange.Parse("walk.txtar", src)); len(fs) > 0 {
+					b.Fatalf("page %d: %v", page, fs[0])
+				}
+				pg = walker.Page()
+			} else {
+				pg = check.ReadPage(c, ex.Body)
 			}
-			if fs := walker.Check(exchange.Parse("walk.txtar", src)); len(fs) > 0 {
-				b.Fatalf("page %d: %v", page, fs[0])
-			}
-			pg := walker.Page()
 			listed += len(pg.Names)
 			runtime.ReadMemStats(&ms)
 			if ms.HeapAlloc > base && ms.HeapAlloc-base > peak {
