@@ -67,7 +67,10 @@ func newEndpoint(t *testing.T, vendor string, wrap func(http.Handler) http.Handl
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &endpoint{Server: refserver.New(c, refserver.Options{Keys: map[string]string{testAccessKey: testSecretKey}})}
+	e := &endpoint{Server: refserver.New(c, refserver.Options{
+		Keys:          map[string]string{testAccessKey: testSecretKey},
+		SessionTokens: map[string]string{testAccessKey: testSessionToken}, // what secrets_test sends
+	})}
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		if a := r.Header.Get("Authorization"); a != "" {

@@ -56,7 +56,7 @@ func runSign(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&lf.signature, "signature", "", "the signature dialect (default: the profile's first)")
 	fs.StringVar(&lf.region, "region", "", "the signing region (default: the profile's)")
 	fs.StringVar(&lf.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ... lines (default: the vendor's environment variables)")
-	tamperName := fs.String("tamper", "signed", "spoil the signature as a run does: signed, anonymous, badSignature, unknownKey, clockSkew")
+	tamperName := fs.String("tamper", "signed", "spoil the signature as a run does: signed, anonymous, badSignature, unknownKey, clockSkew, or a case of the auth catalogue (an unknown name lists them); a presigning one (presigned...) prints the URL to send")
 	data := fs.String("data", "", "the request body")
 	var headers headerFlags
 	fs.Var(&headers, "H", "a header the request carries, 'Name: value' (repeatable)")
@@ -88,6 +88,14 @@ func runSign(args []string, stdout, stderr io.Writer) error {
 	for _, h := range headers {
 		name, value, _ := strings.Cut(h, ":")
 		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	if tamper.Presigns() {
+		u, err := t.SignURL(req, tamper)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, u)
+		return nil
 	}
 	signed, err := t.SignHeaders(req, tamper)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
+	"github.com/getservice-conformance/gsc/internal/live"
 	"github.com/getservice-conformance/gsc/internal/outcome"
 	"github.com/getservice-conformance/gsc/internal/refserver"
 	"github.com/getservice-conformance/gsc/internal/signer"
@@ -32,7 +33,15 @@ import (
 var reproFaults = []refserver.Fault{
 	refserver.WrongContentType, refserver.SignatureUnchecked,
 	refserver.AnonymousWrongStatus, refserver.ClockSkewWrongStatus, refserver.UnknownKeyWrongStatus,
-	refserver.PageSizeUnvalidated, refserver.PrefixIgnored,
+	refserver.PageSizeUnvalidated, refserver.PrefixIgnored, refserver.PresignedRefused,
+}
+
+func init() {
+	// Every failure of the S3 V4 auth catalogue served, so that each of
+	// its specs prints a curl line.
+	for _, f := range signer.Finer() {
+		reproFaults = append(reproFaults, refserver.Unchecked(f))
+	}
 }
 
 // Every curl line a failing run prints, run as printed by bash with the
@@ -145,7 +154,8 @@ func reproEndpoint(t *testing.T, vendor, dialect, accessKey string) (string, *au
 		secret := func(ak string) (string, bool) { return testSecretKey, ak == accessKey }
 		verdict := "signed"
 		var rej *signer.Rejection
-		if err := signer.Verify(dialect, r, secret, signer.Options{Region: ref.Region()}, 15*time.Minute, time.Now()); errors.As(err, &rej) {
+		noTokens := func(string, string) bool { return false } // the endpoint issued none
+		if err := signer.Verify(dialect, r, secret, signer.Options{Region: ref.Region(), Token: noTokens}, 15*time.Minute, time.Now()); errors.As(err, &rej) {
 			verdict = string(rej.Failure)
 		} else if err != nil {
 			verdict = err.Error()
@@ -164,7 +174,14 @@ func reproEndpoint(t *testing.T, vendor, dialect, accessKey string) (string, *au
 // tamper; any other is signed.
 func sentAs(id, exchange string) string {
 	request, _, _ := strings.Cut(exchange, "\nHTTP/")
+	for _, tm := range live.Catalogue(signer.S3V4) {
+		if strings.HasSuffix(id, "/"+specSlug(tm.What())) && tm.Failure() != "" {
+			return tm.Failure()
+		}
+	}
 	switch {
+	case strings.HasSuffix(id, "accepts-a-valid-presigned-url"):
+		return "signed"
 	case !strings.Contains(request, "\nAuthorization:"):
 		return "anonymous"
 	case strings.Contains(id, "bad-signature"):
@@ -175,6 +192,19 @@ func sentAs(id, exchange string) string {
 		return "clockSkew"
 	}
 	return "signed"
+}
+
+// specSlug is how a spec id spells a title.
+func specSlug(s string) string {
+	return strings.Trim(strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, s), "-")
 }
 
 // credentialVars sets a vendor's credential variables, and no others'.
@@ -247,8 +277,16 @@ func replayTampered(t *testing.T, dir string, env []string, log *authLog) int {
 			cmd.Env = env
 			log.take()
 			out, err := cmd.Output()
-			_, tamper, _ := strings.Cut(signing, "tamper=")
-			if seen := log.take(); !allAre(seen, tamper) {
+			_, name, _ := strings.Cut(signing, "tamper=")
+			tm, err := live.ParseTamper(name)
+			if err != nil {
+				t.Fatalf("%s: %v", signing, err)
+			}
+			want := tm.Failure() // the tamper's failure, as the endpoint's verification names it
+			if want == "" {
+				want = "signed" // a valid presigned URL
+			}
+			if seen := log.take(); !allAre(seen, want) {
 				t.Errorf("replay %s --exchange %d (%s): the endpoint saw %q", filepath.Base(f), ex.Index, signing, seen)
 			}
 			if err != nil {

@@ -216,6 +216,8 @@ type Auth struct {
 type Rejection struct {
 	Status []int    `json:"status"`
 	Codes  []string `json:"codes"`
+	// Source says where the answer is documented.
+	Source string `json:"source,omitempty"`
 }
 
 // Allows reports whether a response with this status and error code is

@@ -27,6 +27,8 @@ import (
 //     curl reads from its standard input (-H @-). `runner sign --tamper`
 //     spoils the signature the same way the run did.
 //   - An anonymous request is sent unsigned.
+//   - A presigned request goes to the URL `runner sign --tamper` prints
+//     for it, presigned anew the same way.
 //
 // The exchange's own tamper (List records it) wins over tamper, which
 // says how an exchange from elsewhere was signed.
@@ -44,6 +46,7 @@ func (t *Target) Curl(ex *Exchange, tamper Tamper) string {
 	}
 	url := shellQuote(t.requestURL(req))
 	curl := []string{"curl", "-sS", "-i", "-X", req.Method}
+	presigned := tamper.Presigns()
 	var drop map[string]bool // the headers the signer writes
 	var sign []string        // runner sign's command, when it signs
 	switch {
@@ -69,7 +72,9 @@ func (t *Target) Curl(ex *Exchange, tamper Tamper) string {
 			sign = append(sign, "--data", shellQuote(string(body)))
 		}
 		sign = append(sign, req.Method, url)
-		curl = append(curl, "-H", "@-")
+		if !presigned {
+			curl = append(curl, "-H", "@-")
+		}
 	}
 	names := make([]string, 0, len(req.Header))
 	for name := range req.Header {
@@ -89,6 +94,9 @@ func (t *Target) Curl(ex *Exchange, tamper Tamper) string {
 	}
 	if len(body) > 0 {
 		curl = append(curl, "--data-binary", shellQuote(string(body)))
+	}
+	if presigned { // runner sign prints the URL to send
+		return strings.Join(append(curl, `"$(`+strings.Join(sign, " ")+`)"`), " ")
 	}
 	line := strings.Join(append(curl, url), " ")
 	if sign != nil {

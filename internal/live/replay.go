@@ -14,43 +14,24 @@ import (
 	"github.com/getservice-conformance/gsc/internal/signer"
 )
 
-// Name is how recordings and command lines spell a tamper: "signed", or
-// the contract.Auth.Rejections key it provokes.
-func (tm Tamper) Name() string {
-	if tm == Signed {
-		return "signed"
-	}
-	return tm.Failure()
-}
+// Name is how recordings and command lines spell a tamper: "signed",
+// "presigned", or the tamper's own name (for the four every dialect has,
+// the contract.Auth.Rejections key it provokes).
+func (tm Tamper) Name() string { return tm.info().name }
 
 // ParseTamper reads a tamper's Name.
 func ParseTamper(name string) (Tamper, error) {
-	if name == "" || name == "signed" {
+	if name == "" {
 		return Signed, nil
 	}
 	var known []string
-	for tm := Signed + 1; ; tm++ {
-		n, ok := failureOf(tm)
-		if !ok {
-			break
-		}
-		if n == name {
+	for tm := Signed; tm < tamperCount; tm++ {
+		if tm.Name() == name {
 			return tm, nil
 		}
-		known = append(known, n)
+		known = append(known, tm.Name())
 	}
-	return Signed, fmt.Errorf("unknown tamper %q (signed, %s)", name, strings.Join(known, ", "))
-}
-
-// failureOf is tm.Failure(), or false past the last tamper: Failure's
-// table is the one list of tampers, so a new one is known here too.
-func failureOf(tm Tamper) (name string, ok bool) {
-	defer func() {
-		if recover() != nil {
-			name, ok = "", false
-		}
-	}()
-	return tm.Failure(), true
+	return Signed, fmt.Errorf("unknown tamper %q (%s)", name, strings.Join(known, ", "))
 }
 
 // Signing is how one recorded request was signed: what a replay needs to
@@ -118,6 +99,18 @@ func (t *Target) SignHeaders(req *http.Request, tamper Tamper) (http.Header, err
 		}
 	}
 	return set, nil
+}
+
+// SignURL presigns req as a presigning tamper says and returns its URL:
+// what `runner sign` prints for curl to send.
+func (t *Target) SignURL(req *http.Request, tamper Tamper) (string, error) {
+	if !tamper.Presigns() {
+		return "", fmt.Errorf("tamper %s does not presign", tamper.Name())
+	}
+	if err := t.sign(req, tamper); err != nil {
+		return "", err
+	}
+	return req.URL.String(), nil
 }
 
 // Resend sends a recorded request again: its method, path, query, headers

@@ -39,22 +39,6 @@ type Target struct {
 	Now func() time.Time
 }
 
-// Tamper makes a request fail authentication in one named way.
-type Tamper int
-
-const (
-	Signed       Tamper = iota
-	Anonymous           // no credentials
-	BadSignature        // signed with a wrong secret
-	UnknownKey          // signed with an access key nobody has
-	Skewed              // signed two hours before the target's clock: past every skew and window
-)
-
-// Failure is the contract.Auth.Rejections key a tamper provokes.
-func (t Tamper) Failure() string {
-	return [...]string{"", "anonymous", "badSignature", "unknownKey", "clockSkew"}[t]
-}
-
 // Intent is what a GET Service request asks for, in the contract's terms;
 // the profile names the parameters. Empty fields are not sent.
 type Intent struct {
@@ -186,17 +170,8 @@ func (t *Target) sign(req *http.Request, tamper Tamper) error {
 	if tamper == Anonymous {
 		return nil
 	}
-	creds, now := t.Creds, t.now()
-	switch tamper {
-	case BadSignature:
-		creds.SecretKey = "not-" + creds.SecretKey
-	case UnknownKey:
-		creds.AccessKey = "GSCUNKNOWNKEY00000000"
-	case Skewed:
-		now = now.Add(-2 * time.Hour)
-	}
-	if err := signer.Sign(t.Signature, req, creds, signer.Options{Region: t.Region}, now); err != nil {
-		return fmt.Errorf("signing with %s: %w", t.Signature, err)
+	if err := tamper.info().spoil(t, req, t.Creds, signer.Options{Region: t.Region}, t.now()); err != nil {
+		return fmt.Errorf("signing with %s (%s): %w", t.Signature, tamper.Name(), err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package refserver
 
 import (
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/getservice-conformance/gsc/internal/contract"
@@ -17,6 +18,23 @@ var authMessages = map[signer.Failure]string{
 	signer.UnknownKey:   "The access key you provided does not exist in our records.",
 	signer.BadSignature: "The request signature we calculated does not match the signature you provided.",
 	signer.ClockSkew:    "The difference between the request time and the server's time is too large.",
+
+	signer.MalformedAuthorization: "The authorization header is malformed.",
+	signer.UnknownAlgorithm:       "Unsupported Authorization Type.",
+	signer.ScopeDate:              "The authorization header is malformed; invalid credential date: it does not match the signing date.",
+	signer.WrongService:           "The authorization header is malformed; the credential scope names another service.",
+	signer.WrongRegion:            "The authorization header is malformed; the credential scope names another region.",
+	signer.HostNotSigned:          "There were headers present in the request which were not signed: host.",
+	signer.HeaderNotSigned:        "There were headers present in the request which were not signed.",
+	signer.MissingDate:            "AWS authentication requires a valid Date or x-amz-date header.",
+	signer.MissingContentSHA256:   "Missing required header for this request: x-amz-content-sha256.",
+	signer.InvalidContentSHA256:   "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-... or a valid sha256 value.",
+	signer.ContentSHA256Mismatch:  "The provided 'x-amz-content-sha256' header does not match what was computed.",
+	signer.InvalidToken:           "The provided token is malformed or otherwise invalid.",
+	signer.TwoAuthMechanisms:      "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified.",
+	signer.PresignedExpired:       "Request has expired.",
+	signer.PresignedTooLong:       "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds.",
+	signer.PresignedBadSignature:  "The request signature we calculated does not match the signature you provided.",
 }
 
 // rank orders failures by how much of the request a dialect understood:
@@ -38,11 +56,14 @@ func rank(f signer.Failure) int {
 func (s *Server) authenticate(x *request) *apiError {
 	a := s.prof.Auth
 	maxSkew := time.Duration(a.MaxSkewSeconds) * time.Second
-	opts := signer.Options{Region: s.region}
+	opts := signer.Options{Region: s.region, Token: s.sessionToken}
 	var worst *signer.Rejection
 	for _, dialect := range a.Signatures {
 		err := signer.Verify(dialect, x.r, s.secret, opts, maxSkew, x.now)
 		if err == nil {
+			if s.faults[PresignedRefused] && presigned(x.r) {
+				return s.authFailure(x, signer.Anonymous)
+			}
 			return s.window(x)
 		}
 		var rej *signer.Rejection
@@ -57,6 +78,17 @@ func (s *Server) authenticate(x *request) *apiError {
 		return nil
 	}
 	return s.authFailure(x, worst.Failure)
+}
+
+// sessionToken says whether the endpoint issued token to accessKey.
+func (s *Server) sessionToken(accessKey, token string) bool {
+	issued, ok := s.sessions[accessKey]
+	return ok && issued == token
+}
+
+// presigned says whether a request carries an S3 V4 query signature.
+func presigned(r *http.Request) bool {
+	return r.Header.Get("Authorization") == "" && r.URL.Query().Has("X-Amz-Signature")
 }
 
 func (s *Server) secret(accessKey string) (string, bool) {
@@ -102,9 +134,13 @@ func (s *Server) authFailure(x *request, f signer.Failure) *apiError {
 
 // rejection is the status and code the endpoint answers an auth failure
 // with: the first the profile lists, else the reference section's choice,
-// else (status only) 403.
+// else (status only) 403. A finer failure the profile does not list is
+// answered as its Base: the contract does not tell it apart.
 func rejection(p *contract.Profile, f signer.Failure) (status int, code string) {
-	listed := p.Auth.Rejections[string(f)]
+	listed, ok := p.Auth.Rejections[string(f)]
+	if !ok && f.Base() != f {
+		return rejection(p, f.Base())
+	}
 	var chosen contract.Answer
 	if p.Reference != nil {
 		chosen = p.Reference.Errors[string(f)]

@@ -335,7 +335,7 @@ func (fs faultSet) accepts(f signer.Failure) bool {
 	case signer.ClockSkew:
 		return fs[ClockSkewUnchecked]
 	}
-	return false
+	return fs[Unchecked(f)]
 }
 
 // answer turns an auth failure's status and code into the wrong ones its

@@ -8,10 +8,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"text/template"
+
+	"github.com/getservice-conformance/gsc/internal/signer"
 )
 
 // listingBody is what listing.tmpl renders.
@@ -75,6 +78,9 @@ func (s *Server) answer(kind string) (int, string) {
 			status, code := rejection(s.prof, f)
 			return s.faults.answer(s.prof, f, status, code)
 		}
+	}
+	if f := signer.Failure(kind); slices.Contains(signer.Finer(), f) {
+		return rejection(s.prof, f)
 	}
 	a := s.ref.Errors[kind]
 	return a.Status, a.Code

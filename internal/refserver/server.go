@@ -18,6 +18,7 @@ package refserver
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -31,10 +32,13 @@ import (
 
 // Options configure a Server.
 type Options struct {
-	Keys   map[string]string // access key -> secret
-	Region string            // the endpoint's region or zone; default reference.region
-	Now    func() time.Time  // clock; default time.Now
-	Owner  Owner             // listed as owner; default reference.owner
+	Keys map[string]string // access key -> secret
+	// SessionTokens are the session tokens the endpoint issued, by access
+	// key; a request carrying any other token is refused (S3 V4).
+	SessionTokens map[string]string
+	Region        string           // the endpoint's region or zone; default reference.region
+	Now           func() time.Time // clock; default time.Now
+	Owner         Owner            // listed as owner; default reference.owner
 	// Faults make the endpoint deviate from its contract on purpose, to
 	// test the suite (fault.go). Each must apply to the contract.
 	Faults []Fault
@@ -49,6 +53,7 @@ type Server struct {
 	prof     *contract.Profile
 	ref      *contract.Reference
 	keys     map[string]string
+	sessions map[string]string // session tokens by access key
 	region   string
 	now      func() time.Time
 	owner    Owner
@@ -67,7 +72,9 @@ var requiredErrors = []string{
 	"invalidBucketName", "tooManyBuckets", "methodNotAllowed",
 }
 
-// authFailures are the keys of contract.Auth.Rejections.
+// authFailures are the keys of contract.Auth.Rejections every contract
+// answers; the finer failures (signer.Finer) a contract may list fall
+// back to these (auth.go, rejection).
 var authFailures = []signer.Failure{signer.Anonymous, signer.UnknownKey, signer.BadSignature, signer.ClockSkew}
 
 // New returns the reference endpoint of the vendor whose contract is c.
@@ -94,6 +101,7 @@ func New(c *contract.Contract, o Options) *Server {
 		prof:     &c.Profile,
 		ref:      ref,
 		keys:     keys,
+		sessions: maps.Clone(o.SessionTokens),
 		region:   o.Region,
 		now:      o.Now,
 		owner:    o.Owner,

@@ -1,8 +1,10 @@
 package signer
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -49,9 +51,45 @@ func signS3V4(req *http.Request, c Credentials, o Options, now time.Time) error 
 		req.Header.Set("X-Amz-Content-Sha256", payload)
 	}
 	creds := aws.Credentials{AccessKeyID: c.AccessKey, SecretAccessKey: c.SecretKey, SessionToken: c.SessionToken}
-	if err := newS3V4Signer().SignHTTP(req.Context(), creds, req, payload, "s3", o.Region, now); err != nil {
+	if err := newS3V4Signer().SignHTTP(req.Context(), creds, req, payload, s3Service(o), o.Region, now); err != nil {
 		return fmt.Errorf("signing: %w", err)
 	}
+	return nil
+}
+
+func s3Service(o Options) string {
+	if o.Service != "" {
+		return o.Service
+	}
+	return "s3"
+}
+
+// presignS3V4 turns req into a presigned URL valid for expires from now,
+// with aws-sdk-go-v2's signer. The SDK takes the validity from the
+// X-Amz-Expires parameter, which is set here, and leaves any previous
+// signature parameters in the query; they are removed first.
+func presignS3V4(req *http.Request, c Credentials, o Options, now time.Time, expires time.Duration) error {
+	if o.Region == "" {
+		return fmt.Errorf("Options.Region is required")
+	}
+	q := req.URL.Query()
+	for name := range q {
+		if strings.HasPrefix(strings.ToLower(name), "x-amz-") {
+			q.Del(name)
+		}
+	}
+	q.Set("X-Amz-Expires", strconv.FormatInt(int64(expires/time.Second), 10))
+	req.URL.RawQuery = q.Encode()
+	creds := aws.Credentials{AccessKeyID: c.AccessKey, SecretAccessKey: c.SecretKey, SessionToken: c.SessionToken}
+	signed, _, err := newS3V4Signer().PresignHTTP(req.Context(), creds, req, unsignedPayload, s3Service(o), o.Region, now)
+	if err != nil {
+		return fmt.Errorf("presigning: %w", err)
+	}
+	u, err := url.Parse(signed)
+	if err != nil {
+		return fmt.Errorf("presigning: the signer's URL: %w", err)
+	}
+	req.URL = u
 	return nil
 }
 
@@ -68,7 +106,7 @@ type v4Claim struct {
 func (c *v4Claim) parseCredential(v string) error {
 	parts := strings.Split(v, "/")
 	if len(parts) != 5 {
-		return reject(BadSignature, "credential %q is not access-key/date/region/service/terminal", v)
+		return reject(MalformedAuthorization, "credential %q is not access-key/date/region/service/terminal", v)
 	}
 	c.accessKey, c.date, c.region, c.service, c.terminal = parts[0], parts[1], parts[2], parts[3], parts[4]
 	return nil
@@ -78,12 +116,14 @@ func (c *v4Claim) parseCredential(v string) error {
 // service and, when o names one, the region.
 func (c *v4Claim) checkScope(service, terminal string, o Options) error {
 	switch {
-	case c.service != service || c.terminal != terminal:
-		return reject(BadSignature, "credential scope names service %q and terminal %q, want %q and %q", c.service, c.terminal, service, terminal)
+	case c.terminal != terminal:
+		return reject(MalformedAuthorization, "credential scope ends in %q, want %q", c.terminal, terminal)
+	case c.service != service:
+		return reject(WrongService, "credential scope names service %q, want %q", c.service, service)
 	case len(c.amzDate) < 8 || c.date != c.amzDate[:8]:
-		return reject(BadSignature, "credential scope date %q does not match the signing time %q", c.date, c.amzDate)
+		return reject(ScopeDate, "credential scope date %q does not match the signing time %q", c.date, c.amzDate)
 	case o.Region != "" && c.region != o.Region:
-		return reject(BadSignature, "credential scope region %q, want %q", c.region, o.Region)
+		return reject(WrongRegion, "credential scope region %q, want %q", c.region, o.Region)
 	}
 	return nil
 }
@@ -97,7 +137,7 @@ func verifyS3V4(req *http.Request, secret func(string) (string, bool), o Options
 		return reject(Anonymous, "s3-v4: no Authorization header")
 	}
 	if req.URL.Query().Has("X-Amz-Signature") {
-		return reject(BadSignature, "both an Authorization header and X-Amz-Signature")
+		return reject(TwoAuthMechanisms, "both an Authorization header and X-Amz-Signature")
 	}
 	c, err := parseS3V4Authorization(auth)
 	if err != nil {
@@ -106,6 +146,9 @@ func verifyS3V4(req *http.Request, secret func(string) (string, bool), o Options
 	// SigV4 also allows the time in a Date header; every SDK sends
 	// X-Amz-Date, and only that is accepted here.
 	c.amzDate = req.Header.Get("X-Amz-Date")
+	if c.amzDate == "" && req.Header.Get("Date") == "" {
+		return reject(MissingDate, "neither X-Amz-Date nor Date")
+	}
 	signedAt, err := time.Parse(amzDateFormat, c.amzDate)
 	if err != nil {
 		return reject(BadSignature, "X-Amz-Date %q is not %s", c.amzDate, amzDateFormat)
@@ -114,22 +157,94 @@ func verifyS3V4(req *http.Request, secret func(string) (string, bool), o Options
 		return err
 	}
 	if !slices.Contains(c.signedHeaders, "host") {
-		return reject(BadSignature, "SignedHeaders %q does not include host", strings.Join(c.signedHeaders, ";"))
+		return reject(HostNotSigned, "SignedHeaders %q does not include host", strings.Join(c.signedHeaders, ";"))
 	}
 	if err := amzHeadersSigned(req, c.signedHeaders); err != nil {
 		return err
 	}
 	if c.payloadHash = req.Header.Get("X-Amz-Content-Sha256"); c.payloadHash == "" {
-		return reject(BadSignature, "missing x-amz-content-sha256, which S3 requires")
+		return reject(MissingContentSHA256, "missing x-amz-content-sha256, which S3 requires")
+	}
+	if !payloadHashForm(c.payloadHash) {
+		return reject(InvalidContentSHA256, "x-amz-content-sha256 %q is neither a SHA-256 in hex nor a known keyword", c.payloadHash)
 	}
 	key, err := lookUp(secret, c.accessKey)
 	if err != nil {
 		return err
 	}
+	if err := checkToken(o, c.accessKey, req.Header.Get("X-Amz-Security-Token")); err != nil {
+		return err
+	}
 	if err := checkSkew(signedAt, now, maxSkew); err != nil {
 		return err
 	}
-	return c.check(req, key, req.URL.Query())
+	if err := c.check(req, key, req.URL.Query()); err != nil {
+		return err
+	}
+	return checkPayloadHash(req, c.payloadHash)
+}
+
+// payloadHashForm says whether an x-amz-content-sha256 value is one S3
+// takes: a SHA-256 in lower-case hex, UNSIGNED-PAYLOAD, or a streaming
+// keyword (STREAMING-...).
+func payloadHashForm(v string) bool {
+	if v == unsignedPayload || strings.HasPrefix(v, "STREAMING-") {
+		return true
+	}
+	if len(v) != 64 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !('0' <= v[i] && v[i] <= '9' || 'a' <= v[i] && v[i] <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// maxHashedBody is the longest body whose stated hash is compared; a
+// longer one is left to the handler, which refuses it for its length.
+const maxHashedBody = 1 << 20
+
+// checkPayloadHash compares a stated SHA-256 with the body, which it
+// leaves readable.
+func checkPayloadHash(req *http.Request, stated string) error {
+	if len(stated) != 64 || req.ContentLength > maxHashedBody {
+		return nil // a keyword, or too long to read here
+	}
+	body := []byte{}
+	if req.GetBody != nil { // a client's request, already read once
+		b, err := req.GetBody()
+		if err != nil {
+			return nil
+		}
+		data, err := io.ReadAll(io.LimitReader(b, maxHashedBody+1))
+		b.Close()
+		if err != nil || len(data) > maxHashedBody {
+			return nil
+		}
+		body = data
+	} else if req.Body != nil && req.Body != http.NoBody {
+		data, err := io.ReadAll(io.LimitReader(req.Body, maxHashedBody+1))
+		req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(data))
+		if err != nil || len(data) > maxHashedBody {
+			return nil
+		}
+		body = data
+	}
+	if got := sha256Hex(string(body)); got != stated {
+		return reject(ContentSHA256Mismatch, "x-amz-content-sha256 %s, but the body's hash is %s", stated, got)
+	}
+	return nil
+}
+
+// checkToken asks Options.Token whether a session token is valid.
+func checkToken(o Options, accessKey, token string) error {
+	if token != "" && o.Token != nil && !o.Token(accessKey, token) {
+		return reject(InvalidToken, "the session token is not valid for %q", accessKey)
+	}
+	return nil
 }
 
 // parseS3V4Authorization reads
@@ -137,16 +252,22 @@ func verifyS3V4(req *http.Request, secret func(string) (string, bool), o Options
 func parseS3V4Authorization(auth string) (*v4Claim, error) {
 	rest, ok := strings.CutPrefix(auth, s3v4Algorithm+" ")
 	if !ok {
-		return nil, reject(BadSignature, "Authorization does not start with %q", s3v4Algorithm+" ")
+		// S3 knows two Authorization forms: a V2 one ("AWS ak:sig") is
+		// another dialect's to judge; anything else names an algorithm S3
+		// does not have.
+		if strings.HasPrefix(auth, "AWS ") {
+			return nil, reject(BadSignature, "Authorization does not start with %q", s3v4Algorithm+" ")
+		}
+		return nil, reject(UnknownAlgorithm, "Authorization does not start with %q", s3v4Algorithm+" ")
 	}
 	fields := map[string]string{}
 	for _, f := range strings.Split(rest, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(f), "=")
 		if !ok {
-			return nil, reject(BadSignature, "Authorization field %q has no '='", f)
+			return nil, reject(MalformedAuthorization, "Authorization field %q has no '='", f)
 		}
 		if _, dup := fields[k]; dup {
-			return nil, reject(BadSignature, "Authorization field %q repeated", k)
+			return nil, reject(MalformedAuthorization, "Authorization field %q repeated", k)
 		}
 		fields[k] = v
 	}
@@ -155,7 +276,7 @@ func parseS3V4Authorization(auth string) (*v4Claim, error) {
 		return nil, err
 	}
 	if fields["SignedHeaders"] == "" || c.signature == "" {
-		return nil, reject(BadSignature, "Authorization lacks SignedHeaders or Signature")
+		return nil, reject(MalformedAuthorization, "Authorization lacks SignedHeaders or Signature")
 	}
 	c.signedHeaders = strings.Split(fields["SignedHeaders"], ";")
 	return c, nil
@@ -167,7 +288,7 @@ func amzHeadersSigned(req *http.Request, signed []string) error {
 	for k := range req.Header {
 		lk := strings.ToLower(k)
 		if strings.HasPrefix(lk, "x-amz-") && !slices.ContainsFunc(signed, func(s string) bool { return strings.EqualFold(s, lk) }) {
-			return reject(BadSignature, "header %s is present but not signed", lk)
+			return reject(HeaderNotSigned, "header %s is present but not signed", lk)
 		}
 	}
 	return nil
@@ -189,11 +310,14 @@ func verifyS3V4Presigned(req *http.Request, secret func(string) (string, bool), 
 		return reject(BadSignature, "X-Amz-Date %q is not %s", c.amzDate, amzDateFormat)
 	}
 	secs, err := strconv.Atoi(q.Get("X-Amz-Expires"))
-	if err != nil || secs < 1 || secs > int(s3v4MaxPresigned/time.Second) {
-		return reject(BadSignature, "X-Amz-Expires %q is not 1..604800", q.Get("X-Amz-Expires"))
+	if err != nil || secs < 1 {
+		return reject(MalformedAuthorization, "X-Amz-Expires %q is not a number of seconds from 1", q.Get("X-Amz-Expires"))
+	}
+	if secs > int(s3v4MaxPresigned/time.Second) {
+		return reject(PresignedTooLong, "X-Amz-Expires %d is more than 604800 seconds (7 days)", secs)
 	}
 	if c.signature == "" || q.Get("X-Amz-SignedHeaders") == "" {
-		return reject(BadSignature, "presigned URL lacks X-Amz-Signature or X-Amz-SignedHeaders")
+		return reject(MalformedAuthorization, "presigned URL lacks X-Amz-Signature or X-Amz-SignedHeaders")
 	}
 	c.signedHeaders = strings.Split(q.Get("X-Amz-SignedHeaders"), ";")
 	if err := c.checkScope("s3", "aws4_request", o); err != nil {
@@ -203,11 +327,20 @@ func verifyS3V4Presigned(req *http.Request, secret func(string) (string, bool), 
 	if err != nil {
 		return err
 	}
+	if err := checkToken(o, c.accessKey, q.Get("X-Amz-Security-Token")); err != nil {
+		return err
+	}
+	if end := signedAt.Add(time.Duration(secs) * time.Second); now.After(end) {
+		return reject(PresignedExpired, "the presigned URL expired at %s; now is %s", end.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
 	if err := checkWindow(signedAt.Add(-maxSkew), signedAt.Add(time.Duration(secs)*time.Second), now); err != nil {
 		return err
 	}
 	q.Del("X-Amz-Signature")
-	return c.check(req, key, q)
+	if err := c.check(req, key, q); err != nil {
+		return reject(PresignedBadSignature, "%s", err.(*Rejection).Detail)
+	}
+	return nil
 }
 
 // check recomputes the signature over the canonical request built from

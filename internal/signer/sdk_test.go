@@ -138,10 +138,10 @@ func TestAWSSDKClient(t *testing.T) {
 	q.Set("X-Amz-Expires", "600")
 	u.RawQuery = q.Encode()
 	req, _ = http.NewRequest(http.MethodGet, u.String(), nil)
-	wantFailure(t, Verify(S3V4, req, knownSecret, Options{Region: "us-east-1"}, maxSkew, time.Now()), BadSignature)
+	wantFailure(t, Verify(S3V4, req, knownSecret, Options{Region: "us-east-1"}, maxSkew, time.Now()), PresignedBadSignature)
 	// Nor once it has expired.
 	req, _ = http.NewRequest(http.MethodGet, pre.URL, nil)
-	wantFailure(t, Verify(S3V4, req, knownSecret, Options{Region: "us-east-1"}, maxSkew, time.Now().Add(6*time.Minute)), ClockSkew)
+	wantFailure(t, Verify(S3V4, req, knownSecret, Options{Region: "us-east-1"}, maxSkew, time.Now().Add(6*time.Minute)), PresignedExpired)
 }
 
 const cosListBody = `<?xml version="1.0" encoding="UTF-8"?>

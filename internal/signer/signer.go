@@ -43,6 +43,13 @@ type Options struct {
 	// Expiry is how long a COS key time and a BOS signature stay valid;
 	// 0 means the scheme's default (COS 1 h, BOS 1800 s).
 	Expiry time.Duration
+	// Service is the service S3 V4 signs for; empty means "s3". Only a
+	// request spoilt on purpose signs for another.
+	Service string
+	// Token, when set, says whether a session token S3 V4 carries is
+	// valid for the access key; a token it refuses is InvalidToken.
+	// Unset, tokens are not checked.
+	Token func(accessKey, token string) bool
 	// Bucket names the bucket of a virtual-hosted-style request (the bucket
 	// in the host name) for the schemes whose canonical resource starts
 	// with the bucket: S3 V2, OSS V1 and OSS V4. The host alone cannot say
@@ -54,6 +61,30 @@ type Options struct {
 type scheme struct {
 	sign   func(req *http.Request, c Credentials, o Options, now time.Time) error
 	verify func(req *http.Request, secret func(string) (string, bool), o Options, maxSkew time.Duration, now time.Time) error
+}
+
+// Presign turns req into a presigned URL (a query-string signature) valid
+// for expires from now. Only S3 V4 presigns.
+func Presign(dialect string, req *http.Request, c Credentials, o Options, now time.Time, expires time.Duration) error {
+	if dialect != S3V4 {
+		return fmt.Errorf("signer: %s: presigning is for %s only", dialect, S3V4)
+	}
+	if req == nil || req.URL == nil {
+		return errors.New("signer: no request or no URL to presign")
+	}
+	if c.AccessKey == "" || c.SecretKey == "" {
+		return fmt.Errorf("signer: %s: empty access key or secret", dialect)
+	}
+	if req.URL.Path == "" {
+		req.URL.Path = "/"
+	}
+	if req.Host == "" {
+		req.Host = req.URL.Host
+	}
+	if err := presignS3V4(req, c, o, now, expires); err != nil {
+		return fmt.Errorf("signer: %s: %w", dialect, err)
+	}
+	return nil
 }
 
 var schemes = map[string]scheme{
@@ -117,7 +148,49 @@ const (
 	UnknownKey   Failure = "unknownKey"   // the access key is not known
 	BadSignature Failure = "badSignature" // the signature does not match, or the Authorization value is malformed
 	ClockSkew    Failure = "clockSkew"    // signed too far from the server's clock, or outside the signature's own validity window
+
+	// The finer failures S3 V4 (and the V4-style scope of OSS V4) tells
+	// apart, each with its own answer in S3. A server that does not tell
+	// one apart answers its Base.
+	MalformedAuthorization Failure = "malformedAuthorization" // Authorization lacks Credential, SignedHeaders or Signature, or the credential is not ak/date/region/service/terminal
+	UnknownAlgorithm       Failure = "unknownAlgorithm"       // Authorization names an algorithm the dialect does not have
+	ScopeDate              Failure = "scopeDate"              // the credential scope's date is not the signing date
+	WrongService           Failure = "wrongService"           // the credential scope names another service
+	WrongRegion            Failure = "wrongRegion"            // the credential scope names another region
+	HostNotSigned          Failure = "hostNotSigned"          // SignedHeaders leaves out host
+	HeaderNotSigned        Failure = "headerNotSigned"        // an x-amz-* header is present but not signed
+	MissingDate            Failure = "missingDate"            // neither x-amz-date nor Date
+	MissingContentSHA256   Failure = "missingContentSHA256"   // no x-amz-content-sha256
+	InvalidContentSHA256   Failure = "invalidContentSHA256"   // x-amz-content-sha256 is neither a hash nor a known keyword
+	ContentSHA256Mismatch  Failure = "contentSHA256Mismatch"  // x-amz-content-sha256 is not the hash of the body
+	InvalidToken           Failure = "invalidToken"           // the session token is not valid (Options.Token)
+	TwoAuthMechanisms      Failure = "twoAuthMechanisms"      // both an Authorization header and a query-string signature
+	PresignedExpired       Failure = "presignedExpired"       // a presigned URL past its X-Amz-Expires
+	PresignedTooLong       Failure = "presignedTooLong"       // a presigned URL's X-Amz-Expires is not 1..604800 seconds
+	PresignedBadSignature  Failure = "presignedBadSignature"  // a presigned URL's signature does not match
 )
+
+// Base is the one of the four basic failures a failure is a kind of:
+// what a server answers that does not tell the finer failure apart.
+func (f Failure) Base() Failure {
+	switch f {
+	case Anonymous, UnknownKey, BadSignature, ClockSkew:
+		return f
+	case PresignedExpired:
+		return ClockSkew
+	}
+	return BadSignature
+}
+
+// Finer lists the finer failures, in documentation order.
+func Finer() []Failure {
+	return []Failure{
+		MalformedAuthorization, UnknownAlgorithm, ScopeDate, WrongService, WrongRegion,
+		HostNotSigned, HeaderNotSigned, MissingDate, MissingContentSHA256, InvalidContentSHA256,
+		ContentSHA256Mismatch, InvalidToken, TwoAuthMechanisms,
+		PresignedExpired, PresignedTooLong, PresignedBadSignature,
+	}
+}
 
 // Rejection is a verification failure: what kind, and a detail for humans.
 type Rejection struct {
@@ -149,9 +222,11 @@ func reject(f Failure, format string, args ...any) *Rejection {
 // than maxSkew in the future is ClockSkew too.
 //
 // The checks run in the order a server runs them: a malformed value is
-// BadSignature, then an unknown key is UnknownKey, then the time is
-// checked, and last the signature. Verify does not read the body: a
-// payload hash is taken as the request states it.
+// BadSignature (or, for S3 V4, the finer failure that says how), then an
+// unknown key is UnknownKey, then the time is checked, and last the
+// signature. S3 V4 then compares a stated payload hash with the body,
+// which it reads (up to 1 MiB) and leaves readable; the other schemes do
+// not read the body.
 func Verify(dialect string, req *http.Request, secret func(accessKey string) (string, bool), o Options, maxSkew time.Duration, now time.Time) error {
 	s, ok := schemes[dialect]
 	if !ok {

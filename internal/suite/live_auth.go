@@ -47,12 +47,15 @@ func (l *liveSpecs) authSpecs() {
 		rej := l.t.Contract.Profile.Auth.Rejections[tamper.Failure()]
 		ex := l.t.List(l.ctx(), live.Intent{Tamper: tamper})
 		exs := []*live.Exchange{ex}
-		findings := l.judge("rejects "+tamper.Failure(), exs)
+		findings := l.judge("rejects "+tamper.Name(), exs)
 		code := check.ErrorCode(l.t.Contract, ex.Body)
 		v := l.verdict()
 		if !rej.Allows(ex.Status, code) {
-			v.deviation(fmt.Sprintf("status %s, code %s", orAny(rej.Status), orAny(rej.Codes)),
-				fmt.Sprintf("%d %q", ex.Status, code), "the response to "+tamper.Failure(), ex, tamper)
+			expected := fmt.Sprintf("status %s, code %s", orAny(rej.Status), orAny(rej.Codes))
+			if rej.Source != "" {
+				expected += " (" + rej.Source + ")"
+			}
+			v.deviation(expected, fmt.Sprintf("%d %q", ex.Status, code), "the response to "+tamper.What(), ex, tamper)
 		}
 		var others []finding.Finding
 		for _, f := range findings {
@@ -62,12 +65,54 @@ func (l *liveSpecs) authSpecs() {
 		}
 		v.findings(others, exs, tamper, finding.AreaAuth)
 		v.settle()
-	},
+	}, l.rejectEntries())
+	if l.catalogued(live.Presigned) {
+		It("accepts a valid presigned URL", Label("auth"), func() {
+			ex := l.t.List(l.ctx(), live.Intent{Tamper: live.Presigned})
+			exs := []*live.Exchange{ex}
+			findings := l.judge("accepts a valid presigned URL", exs)
+			v := l.verdict()
+			if ex.Status != 200 {
+				v.deviation("status 200: S3 serves a presigned URL (X-Amz-Signature in the query) within its X-Amz-Expires",
+					fmt.Sprintf("%d %q", ex.Status, check.ErrorCode(l.t.Contract, ex.Body)), "the response to "+live.Presigned.What(), ex, live.Presigned)
+			}
+			v.findings(findings, exs, live.Presigned, finding.AreaAuth)
+			v.settle()
+		})
+	}
+}
+
+// rejectEntries are the rejects table's entries: the four failures every
+// dialect has, then each tamper of the target dialect's catalogue whose
+// failure the profile lists an answer for.
+func (l *liveSpecs) rejectEntries() []TableEntry {
+	entries := []TableEntry{
 		Entry("an anonymous request", live.Anonymous),
 		Entry("a bad signature", live.BadSignature),
 		Entry("an unknown access key", live.UnknownKey),
 		Entry("a request signed two hours ago", live.Skewed),
-	)
+	}
+	for _, tm := range live.Catalogue(l.t.Signature) {
+		if tm.Failure() != "" && l.catalogued(tm) {
+			entries = append(entries, Entry(tm.What(), tm))
+		}
+	}
+	return entries
+}
+
+// catalogued says whether the profile documents the answer to a tamper
+// of the catalogue: its failure's, or for a valid presigned URL, that of
+// an expired one.
+func (l *liveSpecs) catalogued(tm live.Tamper) bool {
+	if !tm.AppliesTo(l.t.Signature) {
+		return false
+	}
+	failure := tm.Failure()
+	if tm == live.Presigned {
+		failure = live.PresignedExpired.Failure()
+	}
+	_, ok := l.t.Contract.Profile.Auth.Rejections[failure]
+	return ok
 }
 
 // orAny lists allowed values; none listed means any.
