@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 )
 
@@ -46,14 +47,33 @@ func newPlayback(tp *Tape) *playback {
 	return p
 }
 
-// playbackKey is what a request is matched by.
+// playbackKey is what a request is matched by: the request without what
+// signing puts into a query (a presigned URL's credential, date and
+// signature differ every run, and a tape keeps signatures masked); the
+// tamper tells those requests apart.
 func playbackKey(method, host string, u *url.URL, tm Tamper) string {
 	q, err := url.ParseQuery(u.RawQuery)
+	for name := range q {
+		if signingParams[strings.ToLower(name)] || strings.HasPrefix(strings.ToLower(name), "q-sign") {
+			delete(q, name)
+		}
+	}
 	query := q.Encode() // sorted by name
 	if err != nil {
 		query = u.RawQuery
 	}
 	return fmt.Sprintf("%s %s %s?%s tamper=%s", method, host, u.Path, query, tm.Name())
+}
+
+// signingParams are the query parameters of the signing schemes (S3 V4
+// and V2 presigned URLs, OSS, COS), lower-cased.
+var signingParams = map[string]bool{
+	"x-amz-algorithm": true, "x-amz-credential": true, "x-amz-date": true, "x-amz-expires": true,
+	"x-amz-signedheaders": true, "x-amz-signature": true, "x-amz-security-token": true,
+	"awsaccesskeyid": true, "signature": true, "expires": true, "ossaccesskeyid": true,
+	"x-oss-signature": true, "x-oss-credential": true, "x-oss-date": true, "x-oss-expires": true,
+	"x-oss-signature-version": true, "x-oss-additional-headers": true, "security-token": true,
+	"q-ak": true, "q-key-time": true, "q-header-list": true, "q-url-param-list": true, "q-signature": true,
 }
 
 func (p *playback) RoundTrip(req *http.Request) (*http.Response, error) {
