@@ -217,16 +217,16 @@ func (o profileOverlay) Open(name string) (fs.File, error) {
 	return o.FS.Open(name)
 }
 
-// recorder writes recordings into dir.
-func recorder(dir string) (func(string, []byte) error, error) {
+// recorder opens recordings in dir.
+func recorder(dir string) (func(string) (io.WriteCloser, error), error) {
 	if dir == "" {
 		return nil, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("--record: %w", err)
 	}
-	return func(name string, src []byte) error {
-		return os.WriteFile(filepath.Join(dir, name), src, 0o644)
+	return func(name string) (io.WriteCloser, error) {
+		return os.Create(filepath.Join(dir, name))
 	}, nil
 }
 

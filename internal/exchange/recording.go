@@ -26,6 +26,9 @@ type Recording struct {
 	Problems []finding.Finding
 
 	lineStarts []int
+	// lineBase is the number of lines of the file before Src, and first
+	// the number of its first exchange: ParseParts reads a file's tail.
+	lineBase, first int
 }
 
 // Exchange is one request and its response. Either may be missing from a
@@ -65,13 +68,30 @@ func Parse(file string, src []byte) *Recording {
 	return r
 }
 
+// ParseParts reads parts that continue a recording, as a live run checks
+// a walk page by page: src holds whole parts only, preceded in the file
+// by lines lines (the metadata is meta), and its first exchange is
+// numbered first. Positions are those of the file.
+func ParseParts(file string, meta map[string]string, src []byte, lines, first int) *Recording {
+	r := &Recording{File: file, Src: src, Meta: meta, lineBase: lines, first: first}
+	r.lineStarts = make([]int, 1, 1+bytes.Count(src, []byte{'\n'}))
+	for i, c := range src {
+		if c == '\n' {
+			r.lineStarts = append(r.lineStarts, i+1)
+		}
+	}
+	_, parts := splitArchive(src)
+	r.readParts(parts)
+	return r
+}
+
 // Position converts a byte offset in the file to a 1-based line and column.
 func (r *Recording) Position(off int) (line, col int) {
 	i := sort.Search(len(r.lineStarts), func(i int) bool { return r.lineStarts[i] > off }) - 1
 	if i < 0 {
 		i = 0
 	}
-	return i + 1, off - r.lineStarts[i] + 1
+	return r.lineBase + i + 1, off - r.lineStarts[i] + 1
 }
 
 // At returns a finding of check placed at byte offset off of exchange ex.
@@ -174,9 +194,10 @@ func (r *Recording) readParts(parts []part) {
 			r.problem("exchange.format", ex.Index, ex.Response.Offset, fmt.Sprintf("exchange %d has a response but no request (a bare body is an N/body part)", ex.Index))
 		}
 	}
+	first := max(r.first, 1)
 	for i, ex := range r.Exchanges {
-		if ex.Index != i+1 {
-			r.problem("exchange.format", ex.Index, -1, fmt.Sprintf("exchanges are not numbered 1..N: found %d where %d was due", ex.Index, i+1))
+		if ex.Index != i+first {
+			r.problem("exchange.format", ex.Index, -1, fmt.Sprintf("exchanges are not numbered 1..N: found %d where %d was due", ex.Index, i+first))
 			break
 		}
 	}

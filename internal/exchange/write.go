@@ -18,6 +18,20 @@ type Part struct {
 // newline more, which belongs to txtar. A part that holds a line txtar would read as a
 // file marker cannot be kept faithfully and is an error.
 func Format(meta [][2]string, parts []Part) ([]byte, error) {
+	head, err := FormatHeader(meta)
+	if err != nil {
+		return nil, err
+	}
+	body, err := FormatParts(parts)
+	if err != nil {
+		return nil, err
+	}
+	return append(head, body...), nil
+}
+
+// FormatHeader writes a recording's metadata lines as Format does: one
+// line each.
+func FormatHeader(meta [][2]string) ([]byte, error) {
 	var b bytes.Buffer
 	for _, kv := range meta {
 		if strings.ContainsAny(kv[0]+kv[1], "\r\n") {
@@ -25,6 +39,13 @@ func Format(meta [][2]string, parts []Part) ([]byte, error) {
 		}
 		fmt.Fprintf(&b, "%s: %s\n", kv[0], kv[1])
 	}
+	return b.Bytes(), nil
+}
+
+// FormatParts writes parts as Format does, for a recording written a few
+// parts at a time: a header, then the parts in order.
+func FormatParts(parts []Part) ([]byte, error) {
+	var b bytes.Buffer
 	for _, p := range parts {
 		if hasMarker(p.Data) {
 			return nil, fmt.Errorf("part %s holds a line of the form \"-- name --\", which the recording format cannot keep", p.Name)

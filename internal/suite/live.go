@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -14,7 +15,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/getservice-conformance/gsc/internal/check"
-	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/finding"
 	"github.com/getservice-conformance/gsc/internal/live"
 	"github.com/getservice-conformance/gsc/internal/outcome"
@@ -30,8 +30,11 @@ type LiveConfig struct {
 	ReadOnly bool // create nothing; check the listing that exists
 	Buckets  int  // buckets to create for pagination and filters
 	Ledger   *live.Ledger
-	// Record, when set, receives every exchange of a spec as a recording.
-	Record func(name string, recording []byte) error
+	// Record, when set, opens the recording file name for a spec's
+	// exchanges; the spec writes the recording into it and closes it.
+	// A walk spools its pages as they come and writes its recording
+	// once judged, so that it never holds more than the page in hand.
+	Record func(name string) (io.WriteCloser, error)
 	// Context bounds the run: cancelled on an interrupt or when the run's
 	// deadline passes, after which every spec ends as could not run.
 	Context context.Context
@@ -61,6 +64,7 @@ func LiveVendor(vendor string) bool {
 		}
 		l := &liveSpecs{vendor: vendor, t: t}
 		BeforeAll(l.setUp)
+		AfterAll(l.removeSpools)
 		BeforeEach(l.ready)
 		It("lists the buckets as the contract says", Label("schema"), func() {
 			ex := l.t.List(l.ctx(), live.Intent{})
@@ -89,6 +93,16 @@ type liveSpecs struct {
 
 	accountOnce sync.Once // account's walk at the largest page size
 	accountWalk *walked
+	// spools are the files walks spool their recordings into; those of
+	// walks never judged are removed when the vendor's specs end.
+	spools []*os.File
+}
+
+func (l *liveSpecs) removeSpools() {
+	for _, f := range l.spools {
+		removeSpool(f)
+	}
+	l.spools = nil
 }
 
 func (l *liveSpecs) ctx() context.Context { return LiveRun.ctxOrBackground() }
@@ -247,43 +261,11 @@ func redirected(ex *live.Exchange) string {
 // them if asked, and returns the findings. An exchange that did not
 // complete ends the spec as could not run.
 func (l *liveSpecs) judge(name string, exs []*live.Exchange) []finding.Finding {
-	var parts []exchange.Part
-	for i, ex := range exs {
-		for _, r := range ex.Retries {
-			fmt.Fprintf(GinkgoWriter, "retry: %s\n", r)
-		}
-		l.usable(name, i+1, ex)
-		if ex.Status/100 == 3 {
-			Fail(fmt.Sprintf("%s: exchange %d: %s", name, i+1, redirected(ex)))
-		}
-		if ex.Truncated {
-			Fail(fmt.Sprintf("%s: exchange %d: the response is larger than the %d bytes a run reads", name, i+1, len(ex.Body)))
-		}
-		if LiveRun.Trace != nil {
-			fmt.Fprintf(LiveRun.Trace, "--- %s: exchange %d\n%s\n%s\n", name, i+1, ex.Request, ex.Response)
-		}
-		parts = append(parts,
-			exchange.Part{Name: fmt.Sprintf("%d/request", i+1), Data: ex.Request},
-			exchange.Part{Name: fmt.Sprintf("%d/response", i+1), Data: ex.Response})
+	t := l.tally(name)
+	for _, ex := range exs {
+		t.add(ex)
 	}
-	file := fmt.Sprintf("%s-%s.txtar", l.vendor, slug(name))
-	meta := [][2]string{{"vendor", l.vendor}, {"title", name}, {"source", "live run " + LiveRun.RunID + " against " + l.t.Endpoint.Redacted()}}
-	if !LiveRun.ReadOnly {
-		// Uniqueness and order are judged over the run's own buckets:
-		// others may create and delete theirs while a walk goes on.
-		meta = append(meta, [2]string{"scope", LiveRun.RunID + "-"})
-	}
-	meta = append(meta, l.t.ReplayMeta(exs)...) // what runner replay needs
-	src, err := exchange.Format(meta, parts)
-	if err != nil {
-		Fail(err.Error())
-	}
-	if LiveRun.Record != nil {
-		if err := LiveRun.Record(file, src); err != nil {
-			Fail(fmt.Sprintf("recording %s: %v", file, err))
-		}
-	}
-	return check.Recording(exchange.Parse(file, src), l.t.Contract)
+	return t.judge(name)
 }
 
 // verdict collects what one spec found wrong, so that the spec reports
@@ -299,10 +281,19 @@ func (l *liveSpecs) verdict() *verdict { return &verdict{l: l} }
 
 // deviation records one deviation; ex may be nil.
 func (v *verdict) deviation(expected, seen, where string, ex *live.Exchange, tamper live.Tamper) {
-	d := outcome.Deviation{Expected: expected, Seen: seen, Where: where}
+	var s *shown
 	if ex != nil {
-		d.Exchange = excerpt(ex)
-		d.Curl = v.l.t.Curl(ex, tamper)
+		s = show(ex)
+	}
+	v.deviationShown(expected, seen, where, s, tamper)
+}
+
+// deviationShown records one deviation that shows s (nil: none).
+func (v *verdict) deviationShown(expected, seen, where string, s *shown, tamper live.Tamper) {
+	d := outcome.Deviation{Expected: expected, Seen: seen, Where: where}
+	if s != nil {
+		d.Exchange = s.excerpt
+		d.Curl = v.l.t.Curl(s.req, tamper)
 	}
 	AddReportEntry(DeviationEntry, d, ReportEntryVisibilityNever)
 	line := fmt.Sprintf("expected %s; saw %s", expected, seen)
@@ -330,21 +321,27 @@ func excerpt(ex *live.Exchange) string {
 // other areas are written to the spec's output only, for the spec of
 // their own area fails on them.
 func (v *verdict) findings(fs []finding.Finding, exs []*live.Exchange, tamper live.Tamper, areas ...string) {
+	v.findingsShown(fs, func(i int) *shown {
+		if i >= 1 && i <= len(exs) {
+			return show(exs[i-1])
+		}
+		return nil
+	}, tamper, areas...)
+}
+
+// findingsShown is findings with the exchange finding i shows given by at.
+func (v *verdict) findingsShown(fs []finding.Finding, at func(i int) *shown, tamper live.Tamper, areas ...string) {
 	for _, f := range fs {
 		fmt.Fprintln(GinkgoWriter, f)
 		if f.Severity != finding.Error || !slices.Contains(areas, f.Area) && f.Area != finding.AreaRecording {
 			continue
-		}
-		var ex *live.Exchange
-		if f.Exchange >= 1 && f.Exchange <= len(exs) {
-			ex = exs[f.Exchange-1]
 		}
 		where := f.File
 		if f.Exchange > 0 {
 			where += fmt.Sprintf(" exchange %d", f.Exchange)
 		}
 		where += " at " + f.Where()
-		v.deviation("no "+f.Check+" finding", f.Message, where, ex, tamper)
+		v.deviationShown("no "+f.Check+" finding", f.Message, where, at(f.Exchange), tamper)
 	}
 }
 

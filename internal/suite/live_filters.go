@@ -14,27 +14,27 @@ import (
 )
 
 // filterWalk walks a filtered listing at the default page size.
-func (l *liveSpecs) filterWalk(name string, in live.Intent) *walked {
+func (l *liveSpecs) filterWalk(name string, in live.Intent, into *tally) *walked {
 	pages := accountPages
 	if LiveRun.ReadOnly {
 		pages = readOnlyPages
 	}
-	return l.walk(name, walkPlan{in: in, maxPages: pages})
+	return l.walk(name, walkPlan{in: in, maxPages: pages, into: into})
 }
 
 // filtered judges a filtered walk: its filter findings, and whether the
 // wanted buckets came back: exactly (in order), or each once.
 func (l *liveSpecs) filtered(name string, w *walked, want []string, exact bool, what string) {
 	v := l.verdict()
-	v.findings(l.judge(name, w.exs), w.exs, live.Signed, finding.AreaFilters)
+	v.findingsShown(w.judge(name), w.tally.shownAt, live.Signed, finding.AreaFilters)
 	switch {
 	case w.problem != "" && !w.capped:
-		v.deviation("a filtered walk that ends", w.problem, what, w.exs[len(w.exs)-1], live.Signed)
+		v.deviation("a filtered walk that ends", w.problem, what, w.last, live.Signed)
 	case exact && !slices.Equal(w.names, want):
-		v.deviation(fmt.Sprintf("exactly %v", want), fmt.Sprintf("%v", w.names), what, w.exs[0], live.Signed)
+		v.deviation(fmt.Sprintf("exactly %v", want), fmt.Sprintf("%v", w.names), what, w.first, live.Signed)
 	case !exact:
 		if err := eachOnce(want, w.names); err != nil {
-			v.deviation("every bucket the filter selects once", err.Error(), what, w.exs[0], live.Signed)
+			v.deviation("every bucket the filter selects once", err.Error(), what, w.first, live.Signed)
 		}
 	}
 	v.settle()
@@ -44,9 +44,9 @@ func (l *liveSpecs) filtered(name string, w *walked, want []string, exact bool, 
 // its buckets is, and ends the spec if they all come back: a target with
 // one region cannot show that it honours the filter any other way.
 func (l *liveSpecs) zoneIgnored(capability string, elsewhere live.Intent, what string) {
-	w := l.filterWalk("zone elsewhere", elsewhere)
-	if last := w.exs[len(w.exs)-1]; last.Status == 200 && eachOnce(l.mine, w.names) == nil {
-		l.unsupported(capability, fmt.Sprintf("%s is ignored: every bucket of the run, created in %s, is listed", what, l.t.Region), w.exs[0])
+	w := l.filterWalk("zone elsewhere", elsewhere, nil)
+	if last := w.last; last.Status == 200 && eachOnce(l.mine, w.names) == nil {
+		l.unsupported(capability, fmt.Sprintf("%s is ignored: every bucket of the run, created in %s, is listed", what, l.t.Region), w.first)
 	}
 }
 
@@ -83,7 +83,7 @@ func (l *liveSpecs) filterSpecs() {
 			// only the run's buckets, a server that ignores the filter shows
 			// itself by listing the others.
 			prefix := l.mine[0]
-			w := l.filterWalk("filter prefix", live.Intent{Prefix: prefix})
+			w := l.filterWalk("filter prefix", live.Intent{Prefix: prefix}, nil)
 			var others []string
 			for _, n := range w.names {
 				if !strings.HasPrefix(n, prefix) {
@@ -92,7 +92,7 @@ func (l *liveSpecs) filterSpecs() {
 			}
 			if len(others) > 0 && each(l.mine, w.names) == nil {
 				l.unsupported("prefix", fmt.Sprintf("%s=%s is ignored: %d of %d buckets listed lack the prefix, e.g. %s",
-					p.Params.Prefix, prefix, len(others), len(w.names), others[0]), w.exs[0])
+					p.Params.Prefix, prefix, len(others), len(w.names), others[0]), w.first)
 			}
 			l.filtered("filter prefix", w, l.mine[:1], true, p.Params.Prefix+"="+prefix)
 		})
@@ -109,7 +109,7 @@ func (l *liveSpecs) filterSpecs() {
 				foreign = "us-east-1"
 			}
 			l.zoneIgnored("region", live.Intent{Region: foreign}, p.Params.Region+"="+foreign)
-			w := l.filterWalk("filter region", live.Intent{Region: l.t.Region})
+			w := l.filterWalk("filter region", live.Intent{Region: l.t.Region}, nil)
 			// filter.region fires on a foreign bucket
 			l.filtered("filter region", w, l.mine, false, p.Params.Region+"="+l.t.Region)
 		})
@@ -122,7 +122,7 @@ func (l *liveSpecs) filterSpecs() {
 				return
 			}
 			l.zoneIgnored("location", live.Intent{Location: "gsc-nowhere"}, p.Params.LocationHeader+": gsc-nowhere")
-			w := l.filterWalk("filter location", live.Intent{Location: l.t.Region})
+			w := l.filterWalk("filter location", live.Intent{Location: l.t.Region}, nil)
 			l.filtered("filter location", w, l.mine, false, p.Params.LocationHeader+": "+l.t.Region)
 		})
 		It("honours create-time with range", func() {
@@ -131,17 +131,16 @@ func (l *liveSpecs) filterSpecs() {
 			}
 			l.needBuckets()
 			later := strconv.FormatInt(LiveRun.started().Add(time.Hour).Unix(), 10)
-			before := l.filterWalk("filter create-time lt", live.Intent{CreateTime: later, Range: "lt"})
-			after := l.filterWalk("filter create-time gt", live.Intent{CreateTime: later, Range: "gt"})
+			before := l.filterWalk("filter create-time lt", live.Intent{CreateTime: later, Range: "lt"}, nil)
+			after := l.filterWalk("filter create-time gt", live.Intent{CreateTime: later, Range: "gt"}, before.tally)
 			v := l.verdict()
-			all := append(slices.Clone(before.exs), after.exs...)
-			v.findings(l.judge("filter create-time", all), all, live.Signed, finding.AreaFilters)
+			v.findingsShown(before.judge("filter create-time"), before.tally.shownAt, live.Signed, finding.AreaFilters)
 			if err := eachOnce(l.mine, before.names); err != nil {
-				v.deviation("range=lt an hour from now to list every bucket of the run", err.Error(), p.Params.CreateTime+"="+later+"&"+p.Params.Range+"=lt", before.exs[0], live.Signed)
+				v.deviation("range=lt an hour from now to list every bucket of the run", err.Error(), p.Params.CreateTime+"="+later+"&"+p.Params.Range+"=lt", before.first, live.Signed)
 			}
 			for _, n := range after.names {
 				if slices.Contains(l.mine, n) {
-					v.deviation("range=gt an hour from now to list none of the run's buckets", "it listed "+n+", created just now", p.Params.CreateTime+"="+later+"&"+p.Params.Range+"=gt", after.exs[0], live.Signed)
+					v.deviation("range=gt an hour from now to list none of the run's buckets", "it listed "+n+", created just now", p.Params.CreateTime+"="+later+"&"+p.Params.Range+"=gt", after.first, live.Signed)
 					break
 				}
 			}
@@ -159,7 +158,7 @@ func (l *liveSpecs) filterSpecs() {
 				// Tagging is not GET Service: a refusal leaves the filter unjudged.
 				l.cannotJudge(fmt.Sprintf("tagging %s to filter by it answered %d", l.mine[0], tag.Status))
 			}
-			w := l.filterWalk("filter tags", live.Intent{TagKey: key, TagValue: value})
+			w := l.filterWalk("filter tags", live.Intent{TagKey: key, TagValue: value}, nil)
 			l.filtered("filter tags", w, l.mine[:1], true, key+"="+value)
 		})
 	})
@@ -176,7 +175,7 @@ func (l *liveSpecs) readOnlyPrefix() {
 	first := ref.names[0]
 	prefix := first[:max(1, len(first)-1)]
 	what := l.t.Contract.Profile.Params.Prefix + "=" + prefix
-	w := l.filterWalk("filter prefix", live.Intent{Prefix: prefix})
+	w := l.filterWalk("filter prefix", live.Intent{Prefix: prefix}, nil)
 	want := l.fromListing(func(i int) bool { return strings.HasPrefix(ref.names[i], prefix) })
 	l.filtered("filter prefix", w, want, false, what)
 }
@@ -192,7 +191,7 @@ func (l *liveSpecs) readOnlyZone(name string, intent func(zone string) live.Inte
 		Skip("--read-only: no bucket of the account shows its region")
 	}
 	zone := ref.regions[i]
-	w := l.filterWalk(name, intent(zone))
+	w := l.filterWalk(name, intent(zone), nil)
 	want := l.fromListing(func(j int) bool { return ref.regions[j] == zone })
 	l.filtered(name, w, want, false, what+zone)
 }

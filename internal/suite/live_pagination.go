@@ -68,10 +68,10 @@ func (l *liveSpecs) paginationSpecs() {
 				if size != l.largest() || size == 0 {
 					w = l.ownWalk(name, size)
 				}
-				l.needListing(name, w.exs[0])
-				if evidence := l.ignoredIn(w.exs[0], size); size > 0 && evidence != "" {
-					l.judge(name, w.exs) // recorded: the evidence is the walk's own first page
-					l.unsupported("pagination", evidence, w.exs[0])
+				l.needListing(name, w.first)
+				if evidence := l.ignoredIn(w.first, size); size > 0 && evidence != "" {
+					w.judge(name) // recorded: the evidence is the walk's own first page
+					l.unsupported("pagination", evidence, w.first)
 				}
 				l.judgeWalk(name, w, l.mine)
 			})
@@ -92,9 +92,9 @@ func (l *liveSpecs) paginationSpecs() {
 // where the contract orders names.
 func (l *liveSpecs) judgeWalk(name string, w *walked, want []string) {
 	v := l.verdict()
-	v.findings(l.judge(name, w.exs), w.exs, live.Signed, finding.AreaPagination)
-	last := w.exs[len(w.exs)-1]
-	where := fmt.Sprintf("a walk of %d page(s)", len(w.exs))
+	v.findingsShown(w.judge(name), w.tally.shownAt, live.Signed, finding.AreaPagination)
+	last := w.last
+	where := fmt.Sprintf("a walk of %d page(s)", w.count)
 	if w.problem != "" {
 		v.deviation("a walk that ends", w.problem, where, last, live.Signed)
 	} else if err := l.listed(want, w.names); err != nil {
@@ -129,10 +129,10 @@ func (l *liveSpecs) walkCause(w *walked, want []string) string {
 		}
 	}
 	if len(missing) > 0 {
-		pages := len(w.exs)
+		pages := w.count
 		if w.complete && (len(first) == 0 || l.after(missing[0], w.names[len(w.names)-1])) {
 			return fmt.Sprintf("page %d holds %d of the run's %d buckets and %s: a paginating client stops here and never sees the other %d (%s)",
-				pages, len(first), len(want), l.endsHow(w.exs[pages-1]), len(missing), strings.Join(missing, ", "))
+				pages, len(first), len(want), l.endsHow(w.last), len(missing), strings.Join(missing, ", "))
 		}
 		return fmt.Sprintf("no page lists %s (%d of the run's %d buckets)%s", strings.Join(missing, ", "), len(missing), len(want), l.skippedAt(w, missing[0]))
 	}
@@ -247,14 +247,14 @@ func (l *liveSpecs) readOnlyWalk(name string, size int) {
 	}
 	w := l.walk(name, walkPlan{size: size, maxPages: readOnlyPages})
 	v := l.verdict()
-	v.findings(l.judge(name, w.exs), w.exs, live.Signed, finding.AreaPagination)
-	last := w.exs[len(w.exs)-1]
+	v.findingsShown(w.judge(name), w.tally.shownAt, live.Signed, finding.AreaPagination)
+	last := w.last
 	if w.problem != "" && !w.capped { // the bound is the read-only budget, not the target's doing
-		v.deviation("a walk that ends", w.problem, fmt.Sprintf("a walk of %d page(s)", len(w.exs)), last, live.Signed)
+		v.deviation("a walk that ends", w.problem, fmt.Sprintf("a walk of %d page(s)", w.count), last, live.Signed)
 	}
 	if diff := sameListing(ref, w, l.t.Contract.Profile.Ordered); diff != "" {
 		v.deviation(fmt.Sprintf("the %d bucket(s) the walk at the largest page size listed", len(ref.names)),
-			diff, fmt.Sprintf("a walk of %d page(s) of %d", len(w.exs), size), last, live.Signed)
+			diff, fmt.Sprintf("a walk of %d page(s) of %d", w.count, size), last, live.Signed)
 	}
 	v.settle()
 }
@@ -305,9 +305,9 @@ func (l *liveSpecs) continuationSpecs() {
 		w := l.walk("stale marker", walkPlan{in: live.Intent{Marker: stale}, maxPages: accountPages})
 		v := l.verdict()
 		// page.marker-exclusive fires on anything at or before it.
-		v.findings(l.judge("stale marker", w.exs), w.exs, live.Signed, finding.AreaPagination)
+		v.findingsShown(w.judge("stale marker"), w.tally.shownAt, live.Signed, finding.AreaPagination)
 		if err := each(l.mine[1:], w.names); err != nil {
-			v.deviation("the listing to start right after the marker", err.Error(), p.Marker+"="+stale, w.exs[0], live.Signed)
+			v.deviation("the listing to start right after the marker", err.Error(), p.Marker+"="+stale, w.first, live.Signed)
 		}
 		v.settle()
 	})

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/getservice-conformance/gsc/internal/check"
+	"github.com/getservice-conformance/gsc/internal/finding"
 	"github.com/getservice-conformance/gsc/internal/live"
 )
 
@@ -33,14 +33,22 @@ type walkPlan struct {
 	// until, when set, ends the walk early once it returns true for the
 	// names listed so far.
 	until func(names []string) bool
+	// into, when set, is the judgement the walk's exchanges continue:
+	// two walks judged as one recording.
+	into *tally
 }
 
-// walked is what a walk saw.
+// walked is what a walk saw: the names and where they were listed, the
+// first and the last exchange, and the judgement of every page, made as
+// the pages came. It holds no other page.
 type walked struct {
 	names   []string
 	regions []string // each name's region, "" where the page shows none
 	pages   []int    // each name's page, from 1
-	exs     []*live.Exchange
+	count   int      // exchanges
+	first   *live.Exchange
+	last    *live.Exchange
+	tally   *tally
 	// complete says the last page ended the listing.
 	complete bool
 	// problem says why the walk stopped before the listing ended on its
@@ -62,7 +70,10 @@ func (l *liveSpecs) walk(name string, plan walkPlan) *walked {
 	if size == 0 {
 		size = p.Params.PageSize.Default
 	}
-	w := &walked{}
+	w := &walked{tally: plan.into}
+	if w.tally == nil {
+		w.tally = l.tally(name)
+	}
 	followed := map[string]int{} // continuation sent -> the page that sent it
 	for page := 1; ; page++ {
 		if page > plan.maxPages {
@@ -71,13 +82,18 @@ func (l *liveSpecs) walk(name string, plan walkPlan) *walked {
 			return w
 		}
 		ex := l.t.List(l.ctx(), in)
-		w.exs = append(w.exs, ex)
+		if w.first == nil {
+			w.first = ex
+		}
+		w.last = ex
+		w.count++
 		l.usable(name, page, ex)
 		l.available(name, page, ex)
+		w.tally.add(ex)
 		if ex.Status != 200 {
 			return w
 		}
-		pg := check.ReadPage(l.t.Contract, ex.Body)
+		pg := w.tally.page(ex)
 		w.names = append(w.names, pg.Names...)
 		w.regions = append(w.regions, pg.Regions...)
 		for range pg.Names {
@@ -113,6 +129,9 @@ func (l *liveSpecs) walk(name string, plan walkPlan) *walked {
 		followed[param+"="+next] = page + 1
 	}
 }
+
+// judge records the walk as the spec name's and returns its findings.
+func (w *walked) judge(name string) []finding.Finding { return w.tally.judge(name) }
 
 // largest is the largest page size the contract names, or 0 (the
 // default) where it names none.
