@@ -91,7 +91,8 @@ func (e *exchangeRun) nextBehind(pg page) {
 // it: the page's length ("page"), all buckets the request selects
 // ("total"), or either. The total is known on the last page, one shorter
 // than the page size in force (limit): the offset plus the page's length;
-// before it, the total is at least that.
+// before it, the total is at least that, and an empty page past the end
+// bounds it by its offset.
 func (e *exchangeRun) count(pg page, param func(string) (string, bool), limit int) {
 	if pg.countPtr == "" {
 		return
@@ -115,6 +116,8 @@ func (e *exchangeRun) count(pg page, param func(string) (string, bool), limit in
 			e.at("page.count", pg.countPtr, "count is %d but the page lists %d buckets", n, length)
 		}
 	case means == "either" && n == length:
+	case length == 0 && offset > 0 && limit > 0 && n > offset:
+		e.at("page.count", pg.countPtr, "count is %d but the page at offset %d is empty: the listing holds at most %d buckets", n, offset, offset)
 	case last && n != seen:
 		e.at("page.count", pg.countPtr, "count is %d but the listing holds %d buckets: this last page lists %d from offset %d", n, seen, length, offset)
 	case n < seen:
