@@ -25,7 +25,7 @@ var manyFindings = map[string]struct {
 		for i := 0; i < n; i++ {
 			fmt.Fprintf(&b, "<Bucket><Name>bucket-%07d</Name><CreationDate>yesterday</CreationDate></Bucket>", i)
 		}
-		b.WriteString(`</Buckets></ListAllMyBucketsResult>`)
+		b.WriteString(`</Buckets><Prefix>bucket-</Prefix></ListAllMyBucketsResult>`) // the request sends prefix=bucket-
 		return b.String()
 	}},
 	"XML names an assertion rejects": {"cos", func(n int) string {
@@ -44,7 +44,7 @@ var manyFindings = map[string]struct {
 		for i := 0; i < n; i++ {
 			fmt.Fprintf(&b, "<Bucket><Name>bucket-%07d</Name><CreationDate>yesterday</CreationDate></Bucket>", i)
 		}
-		b.WriteString(`</Buckets></ListAllMyBucketsResult>`)
+		b.WriteString(`</Buckets><Prefix>bucket-</Prefix></ListAllMyBucketsResult>`) // the request sends prefix=bucket-
 		return b.String()
 	}},
 	"JSON dates": {"qingstor", func(n int) string {

@@ -87,18 +87,7 @@ func (e *exchangeRun) semantics() {
 		e.at("page.size", b.pointer(), "%d buckets on one page; %s allows %d", len(pg.buckets), why, limit)
 	}
 
-	// Count field, where the contract has one.
-	if pg.countPtr != "" {
-		n, err := strconv.Atoi(pg.count)
-		switch {
-		case err != nil:
-			e.at("page.count", pg.countPtr, "count %q is not a number", pg.count)
-		case prof.CountMeans == "page" && n != len(pg.buckets):
-			e.at("page.count", pg.countPtr, "count is %d but the page lists %d buckets", n, len(pg.buckets))
-		case n < len(pg.buckets):
-			e.at("page.count", pg.countPtr, "count is %d but the page lists %d buckets", n, len(pg.buckets))
-		}
-	}
+	e.count(pg, param, limit)
 
 	// Truncation flag against the next marker.
 	switch {
@@ -117,6 +106,8 @@ func (e *exchangeRun) semantics() {
 		}
 	}
 
+	e.echoes(param)
+	e.nextBehind(pg)
 	e.filters(pg, param)
 	e.walk.page(e, pg)
 }

@@ -128,7 +128,12 @@ type Listing struct {
 	NextMarker string `json:"nextMarker,omitempty"` // marker or continuation token for the next page
 	Marker     string `json:"marker,omitempty"`     // the marker echoed back
 	Prefix     string `json:"prefix,omitempty"`     // the prefix echoed back
+	MaxKeys    string `json:"maxKeys,omitempty"`    // the page size echoed back
 	Count      string `json:"count,omitempty"`
+	// Echoed names the echoes ("prefix", "marker", "maxKeys") a page
+	// must carry whenever the request sends their parameter; the others
+	// are judged only where a page has them.
+	Echoed []string `json:"echoed,omitempty"`
 }
 
 // Refusal is an invalid request and the answer the contract gives it: a

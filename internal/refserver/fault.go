@@ -49,6 +49,7 @@ const (
 	MissingNamespace Fault = "missing-namespace"
 	DateNotISO8601   Fault = "date-not-iso8601"
 	CountDisagrees   Fault = "count-disagrees"
+	CountBeyondTotal Fault = "count-beyond-total"
 
 	PageSizeIgnored         Fault = "page-size-ignored"
 	PageSizeUnvalidated     Fault = "page-size-unvalidated"
@@ -63,6 +64,10 @@ const (
 	ForgedTokenAccepted     Fault = "forged-token-accepted"
 	EmptyTokenServed        Fault = "empty-token-served"
 	RegionUnvalidated       Fault = "region-unvalidated"
+	NextMarkerBehind        Fault = "next-marker-behind"
+	MarkerEchoWrong         Fault = "marker-echo-wrong"
+	MaxKeysEchoWrong        Fault = "max-keys-echo-wrong"
+	PrefixEchoWrong         Fault = "prefix-echo-wrong"
 
 	PrefixIgnored     Fault = "prefix-ignored"
 	RegionIgnored     Fault = "region-ignored"
@@ -94,10 +99,11 @@ var faultOrder = []Fault{
 	UnknownKeyWrongStatus, UnknownKeyWrongCode, ClockSkewWrongStatus, ClockSkewWrongCode,
 	MissingRequestID, WrongContentType, ErrorBodyHTML, ErrorBodyEmpty, ErrorBodyNoID,
 	BareEndTag, MismatchedTags, InvalidJSON, TextAfterRoot, WrongNamespace, MissingNamespace,
-	DateNotISO8601, CountDisagrees,
+	DateNotISO8601, CountDisagrees, CountBeyondTotal,
 	PageSizeIgnored, PageSizeUnvalidated, ZeroPageSizeServed, TruncatedWithoutNext, PartialPageSaysComplete,
 	NextPageRepeats, NextPageSkips, Unsorted, CreationOrder, UnknownMarkerRestarts, ForgedTokenAccepted, EmptyTokenServed, RegionUnvalidated,
-	PrefixIgnored, RegionIgnored, LocationIgnored, CreateTimeIgnored, TagsIgnored,
+	NextMarkerBehind, MarkerEchoWrong, MaxKeysEchoWrong,
+	PrefixIgnored, RegionIgnored, LocationIgnored, CreateTimeIgnored, TagsIgnored, PrefixEchoWrong,
 }
 
 var faultInfos = map[Fault]faultInfo{

@@ -33,6 +33,7 @@ func (s *Server) list(x *request) {
 		}
 	}
 	s.pageFaults(&pg, body)
+	s.echoFaults(body)
 	s.send(x, http.StatusOK, s.listing, body)
 }
 
@@ -68,6 +69,9 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 		body.MaxKeysSent = true
 	}
 	body.MaxKeys = sel.limit
+	if n, err := strconv.Atoi(q.Get(ps.Name)); sent(ps.Name) && err == nil && n > 0 {
+		body.MaxKeys = n // the echo is of what was sent, also where a fault ignores it
+	}
 
 	if sent(p.Marker) {
 		sel.after, body.Marker, body.MarkerSent = q.Get(p.Marker), q.Get(p.Marker), true
