@@ -51,7 +51,7 @@ func (t *Target) Curl(ex *Exchange, tamper Tamper) string {
 	var sign []string        // runner sign's command, when it signs
 	switch {
 	case tamper == Anonymous:
-		drop = t.signingHeaders()
+		drop = t.signingHeaders(t.Signature)
 	case tamper == Signed && t.Signature == signer.S3V4 && !strings.Contains(t.Creds.AccessKey, ":"):
 		drop = map[string]bool{"authorization": true, "x-amz-date": true, "x-amz-security-token": true}
 		curl = append(curl, "--aws-sigv4", shellQuote("aws:amz:"+t.Region+":s3"),
@@ -60,7 +60,7 @@ func (t *Target) Curl(ex *Exchange, tamper Tamper) string {
 			curl = append(curl, "-H", `"X-Amz-Security-Token: $AWS_SESSION_TOKEN"`)
 		}
 	default:
-		drop = t.signingHeaders()
+		drop = t.signingHeaders(tamper.Dialect(t.Signature))
 		sign = []string{"runner", "sign", "--vendor", t.Contract.Profile.Vendor, "--signature", t.Signature}
 		if t.Region != "" {
 			sign = append(sign, "--region", shellQuote(t.Region))

@@ -125,7 +125,7 @@ func (t *Target) Resend(ctx context.Context, recorded []byte, tamper Tamper) *Ex
 	if err != nil {
 		return &Exchange{Err: fmt.Errorf("reading the recorded request's body: %w", err)}
 	}
-	drop := t.signingHeaders()
+	drop := t.signingHeaders(tamper.Dialect(t.Signature))
 	ex := t.Client.Do(withTamper(ctx, tamper), func() (*http.Request, error) {
 		req, err := http.NewRequest(rec.Method, t.requestURL(rec), bytes.NewReader(body))
 		if err != nil {
@@ -159,7 +159,7 @@ func (t *Target) requestURL(rec *http.Request) string {
 // dialect writes when it signs (Authorization, dates, payload hashes,
 // session tokens): a repro leaves them to the signer. They are found by
 // signing a probe, so that they are the signer's own list.
-func (t *Target) signingHeaders() map[string]bool {
+func (t *Target) signingHeaders(dialect string) map[string]bool {
 	names := map[string]bool{"authorization": true}
 	probe, _ := http.NewRequest(http.MethodGet, "http://probe.invalid/", nil)
 	creds := signer.Credentials{AccessKey: "probe", SecretKey: "probe", SessionToken: "probe"}
@@ -167,7 +167,7 @@ func (t *Target) signingHeaders() map[string]bool {
 	if region == "" {
 		region = "probe"
 	}
-	if signer.Sign(t.Signature, probe, creds, signer.Options{Region: region}, time.Now()) == nil {
+	if signer.Sign(dialect, probe, creds, signer.Options{Region: region}, time.Now()) == nil {
 		for name := range probe.Header {
 			names[strings.ToLower(name)] = true
 		}

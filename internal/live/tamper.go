@@ -46,6 +46,17 @@ const (
 	PresignedTooLong      // presigned for 604801 seconds, past the 7-day limit
 	PresignedBadSignature // presigned with a wrong secret
 
+	// The S3 V2 catalogue: signed with V2 whatever the run's signature,
+	// wherever the profile accepts V2.
+	V2NoSignature           // "AWS ak" without the colon and signature
+	V2NoDate                // Date taken out, and no x-amz-date either
+	V2Skewed                // signed two hours ago
+	V2BadSignature          // signed with a wrong secret
+	V2UnknownKey            // signed with an access key nobody has
+	V2Presigned             // a valid V2 presigned URL (Expires in the query)
+	V2PresignedExpired      // presigned two hours ago for one hour
+	V2PresignedBadSignature // presigned with a wrong secret
+
 	tamperCount
 )
 
@@ -60,13 +71,16 @@ type tamperInfo struct {
 	failure signer.Failure
 	// what the request is, for spec titles.
 	what string
-	// dialects are the signature dialects the tamper applies to; nil:
-	// every one.
+	// dialects are the signature dialects of a run the tamper applies
+	// to; nil: every one.
 	dialects []string
+	// signs, when set, is the dialect the tamper signs in whatever the
+	// run's; it applies wherever the profile accepts that dialect.
+	signs string
 	// presigns: the signature travels in the URL, not in headers.
 	presigns bool
 	// spoil signs req the tamper's way.
-	spoil func(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error
+	spoil func(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error
 }
 
 var s3v4Only = []string{signer.S3V4}
@@ -103,11 +117,21 @@ var tampers = [tamperCount]tamperInfo{
 	PresignedExpired:      {name: "presignedExpired", failure: signer.PresignedExpired, what: "an expired presigned URL", dialects: s3v4Only, presigns: true, spoil: presign(-2*time.Hour, time.Hour, false)},
 	PresignedTooLong:      {name: "presignedTooLong", failure: signer.PresignedTooLong, what: "a presigned URL valid for more than 7 days", dialects: s3v4Only, presigns: true, spoil: presign(0, 7*24*time.Hour+time.Second, false)},
 	PresignedBadSignature: {name: "presignedBadSignature", failure: signer.PresignedBadSignature, what: "a presigned URL with a bad signature", dialects: s3v4Only, presigns: true, spoil: presign(0, 15*time.Minute, true)},
+
+	V2NoSignature:  {name: "v2NoSignature", failure: signer.InvalidAuthorization, what: "a SigV2 Authorization without its signature", signs: signer.S3V2, spoil: editAuthorization(dropKeyColonSignature)},
+	V2NoDate:       {name: "v2NoDate", failure: signer.MissingDate, what: "a SigV2 request with neither Date nor x-amz-date", signs: signer.S3V2, spoil: dropAfterSigning("Date")},
+	V2Skewed:       {name: "v2ClockSkew", failure: signer.ClockSkew, what: "a SigV2 request signed two hours ago", signs: signer.S3V2, spoil: signWith(func(_ *signer.Credentials, _ *signer.Options, now *time.Time) { *now = now.Add(-2 * time.Hour) })},
+	V2BadSignature: {name: "v2BadSignature", failure: signer.BadSignature, what: "a SigV2 request with a bad signature", signs: signer.S3V2, spoil: signWith(func(c *signer.Credentials, _ *signer.Options, _ *time.Time) { c.SecretKey = "not-" + c.SecretKey })},
+	V2UnknownKey:   {name: "v2UnknownKey", failure: signer.UnknownKey, what: "a SigV2 request with an unknown access key", signs: signer.S3V2, spoil: signWith(func(c *signer.Credentials, _ *signer.Options, _ *time.Time) { c.AccessKey = "GSCUNKNOWNKEY00000000" })},
+
+	V2Presigned:             {name: "v2Presigned", what: "a valid SigV2 presigned URL", signs: signer.S3V2, presigns: true, spoil: presign(0, 15*time.Minute, false)},
+	V2PresignedExpired:      {name: "v2PresignedExpired", failure: signer.PresignedExpired, what: "an expired SigV2 presigned URL", signs: signer.S3V2, presigns: true, spoil: presign(-2*time.Hour, time.Hour, false)},
+	V2PresignedBadSignature: {name: "v2PresignedBadSignature", failure: signer.PresignedBadSignature, what: "a SigV2 presigned URL with a bad signature", signs: signer.S3V2, presigns: true, spoil: presign(0, 15*time.Minute, true)},
 }
 
 func (tm Tamper) info() tamperInfo {
 	if tm < 0 || tm >= tamperCount {
-		return tamperInfo{name: fmt.Sprintf("tamper(%d)", int(tm)), spoil: func(*Target, *http.Request, signer.Credentials, signer.Options, time.Time) error {
+		return tamperInfo{name: fmt.Sprintf("tamper(%d)", int(tm)), spoil: func(string, *http.Request, signer.Credentials, signer.Options, time.Time) error {
 			return fmt.Errorf("no tamper %d", int(tm))
 		}}
 	}
@@ -125,19 +149,33 @@ func (tm Tamper) What() string { return tm.info().what }
 // rather than in headers.
 func (tm Tamper) Presigns() bool { return tm.info().presigns }
 
-// AppliesTo says whether the tamper can spoil a request of dialect.
-func (tm Tamper) AppliesTo(dialect string) bool {
-	d := tm.info().dialects
-	return d == nil || slices.Contains(d, dialect)
+// AppliesTo says whether the tamper applies to a run signing in dialect
+// against an endpoint that accepts the dialects accepted (the profile's):
+// a tamper that signs in a dialect of its own needs that one accepted.
+func (tm Tamper) AppliesTo(dialect string, accepted ...string) bool {
+	info := tm.info()
+	if info.signs != "" {
+		return slices.Contains(accepted, info.signs)
+	}
+	return info.dialects == nil || slices.Contains(info.dialects, dialect)
+}
+
+// Dialect is the dialect the tamper signs in on a run signing in run.
+func (tm Tamper) Dialect(run string) string {
+	if s := tm.info().signs; s != "" {
+		return s
+	}
+	return run
 }
 
 // Catalogue lists the tampers past the four every dialect has (a bad
 // signature, an unknown key, an old signature, none at all) that apply
-// to dialect, in order, Presigned included.
-func Catalogue(dialect string) []Tamper {
+// to a run signing in dialect against an endpoint that accepts the
+// dialects accepted, in order, the valid presigned URLs included.
+func Catalogue(dialect string, accepted ...string) []Tamper {
 	var out []Tamper
 	for tm := Skewed + 1; tm < tamperCount; tm++ {
-		if tm.AppliesTo(dialect) {
+		if tm.AppliesTo(dialect, accepted...) {
 			out = append(out, tm)
 		}
 	}
@@ -152,22 +190,22 @@ func OtherRegion(region string) string {
 	return "eu-west-1"
 }
 
-type spoiler = func(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error
+type spoiler = func(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error
 
 // signWith signs with the official signer after alter changed its inputs.
 func signWith(alter func(c *signer.Credentials, o *signer.Options, now *time.Time)) spoiler {
-	return func(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
+	return func(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
 		if alter != nil {
 			alter(&c, &o, &now)
 		}
-		return signer.Sign(t.Signature, req, c, o, now)
+		return signer.Sign(dialect, req, c, o, now)
 	}
 }
 
 // editAuthorization signs, then rewrites the Authorization value.
 func editAuthorization(edit func(string) string) spoiler {
-	return func(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
-		if err := signer.Sign(t.Signature, req, c, o, now); err != nil {
+	return func(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
+		if err := signer.Sign(dialect, req, c, o, now); err != nil {
 			return err
 		}
 		auth := req.Header.Get("Authorization")
@@ -207,6 +245,14 @@ func dropField(name string) func(string) string {
 	}
 }
 
+// dropKeyColonSignature cuts "<prefix>ak:signature" down to "<prefix>ak".
+func dropKeyColonSignature(auth string) string {
+	if i := strings.LastIndex(auth, ":"); i >= 0 {
+		return auth[:i]
+	}
+	return auth
+}
+
 func dropSignedHeader(header string) func(string) string {
 	return func(auth string) string {
 		alg, fields := v4Fields(auth)
@@ -222,19 +268,19 @@ func dropSignedHeader(header string) func(string) string {
 
 // scopeDayBefore signs, then dates the credential scope a day earlier
 // than x-amz-date.
-func scopeDayBefore(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
+func scopeDayBefore(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
 	day := now.UTC().Format("20060102")
 	before := now.UTC().AddDate(0, 0, -1).Format("20060102")
 	return editAuthorization(func(auth string) string {
 		return strings.Replace(auth, "/"+day+"/", "/"+before+"/", 1)
-	})(t, req, c, o, now)
+	})(dialect, req, c, o, now)
 }
 
 // headerAfterSigning signs without UnsignedHeader, then adds it: the
 // header a replay copies from the recording is taken out first.
-func headerAfterSigning(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
+func headerAfterSigning(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
 	req.Header.Del(UnsignedHeader)
-	if err := signer.Sign(t.Signature, req, c, o, now); err != nil {
+	if err := signer.Sign(dialect, req, c, o, now); err != nil {
 		return err
 	}
 	req.Header.Set(UnsignedHeader, "1")
@@ -243,8 +289,8 @@ func headerAfterSigning(t *Target, req *http.Request, c signer.Credentials, o si
 
 // dropAfterSigning signs, then takes a signed header out.
 func dropAfterSigning(header string) spoiler {
-	return func(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
-		if err := signer.Sign(t.Signature, req, c, o, now); err != nil {
+	return func(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
+		if err := signer.Sign(dialect, req, c, o, now); err != nil {
 			return err
 		}
 		if req.Header.Get(header) == "" {
@@ -258,19 +304,19 @@ func dropAfterSigning(header string) spoiler {
 // statePayloadHash signs with x-amz-content-sha256 set to value, which
 // the signer keeps and signs.
 func statePayloadHash(value string) spoiler {
-	return func(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
+	return func(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
 		req.Header.Set("X-Amz-Content-Sha256", value)
-		return signer.Sign(t.Signature, req, c, o, now)
+		return signer.Sign(dialect, req, c, o, now)
 	}
 }
 
 // querySignatureToo signs in the header, then adds X-Amz-Signature to the
 // query (all zeros: the value is not what is wrong).
-func querySignatureToo(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
+func querySignatureToo(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
 	q := req.URL.Query()
 	q.Del("X-Amz-Signature")
 	req.URL.RawQuery = encodeQuery(q)
-	if err := signer.Sign(t.Signature, req, c, o, now); err != nil {
+	if err := signer.Sign(dialect, req, c, o, now); err != nil {
 		return err
 	}
 	q.Set("X-Amz-Signature", strings.Repeat("0", 64))
@@ -281,11 +327,11 @@ func querySignatureToo(t *Target, req *http.Request, c signer.Credentials, o sig
 // presign makes a presigned URL, signed at now+shift and valid for
 // expires, with a wrong secret if asked.
 func presign(shift, expires time.Duration, wrongSecret bool) spoiler {
-	return func(t *Target, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
+	return func(dialect string, req *http.Request, c signer.Credentials, o signer.Options, now time.Time) error {
 		if wrongSecret {
 			c.SecretKey = "not-" + c.SecretKey
 		}
-		return signer.Presign(t.Signature, req, c, o, now.Add(shift), expires)
+		return signer.Presign(dialect, req, c, o, now.Add(shift), expires)
 	}
 }
 

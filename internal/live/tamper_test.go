@@ -42,9 +42,9 @@ func TestCatalogueTampersFailAsNamed(t *testing.T) {
 	}
 	opts := signer.Options{Region: "us-east-1", Token: func(k, tok string) bool { return k == ak && tok == token }}
 	keys := func(k string) (string, bool) { return secret, k == ak }
-	catalogue := live.Catalogue(signer.S3V4)
-	if len(catalogue) < 19 {
-		t.Fatalf("the S3 V4 catalogue holds %d tampers", len(catalogue))
+	catalogue := live.Catalogue(signer.S3V4, c.Profile.Auth.Signatures...)
+	if len(catalogue) < 27 {
+		t.Fatalf("the S3 V4 and V2 catalogue holds %d tampers", len(catalogue))
 	}
 	for _, tm := range catalogue {
 		if parsed, err := live.ParseTamper(tm.Name()); err != nil || parsed != tm {
@@ -55,7 +55,7 @@ func TestCatalogueTampersFailAsNamed(t *testing.T) {
 		if ex.Err != nil || len(got) != 1 {
 			t.Fatalf("%s: %v, %d requests", tm.Name(), ex.Err, len(got))
 		}
-		err := signer.Verify(signer.S3V4, got[0], keys, opts, 15*time.Minute, now)
+		err := signer.Verify(tm.Dialect(signer.S3V4), got[0], keys, opts, 15*time.Minute, now)
 		var rej *signer.Rejection
 		switch {
 		case tm.Failure() == "" && err != nil:
@@ -70,7 +70,10 @@ func TestCatalogueTampersFailAsNamed(t *testing.T) {
 			t.Errorf("%s: the query %q lost the intent's page size", tm.Name(), got[0].URL.RawQuery)
 		}
 	}
-	if live.Catalogue(signer.COS) != nil {
-		t.Errorf("COS has tampers of the S3 V4 catalogue: %v", live.Catalogue(signer.COS))
+	if live.Catalogue(signer.COS, signer.COS) != nil {
+		t.Errorf("COS has tampers of the S3 catalogue: %v", live.Catalogue(signer.COS, signer.COS))
+	}
+	if v4only := live.Catalogue(signer.S3V4, signer.S3V4); len(v4only) != 19 {
+		t.Errorf("an endpoint accepting S3 V4 only has %d tampers of the catalogue, want the 19 of V4: %v", len(v4only), v4only)
 	}
 }

@@ -170,8 +170,9 @@ func (t *Target) sign(req *http.Request, tamper Tamper) error {
 	if tamper == Anonymous {
 		return nil
 	}
-	if err := tamper.info().spoil(t, req, t.Creds, signer.Options{Region: t.Region}, t.now()); err != nil {
-		return fmt.Errorf("signing with %s (%s): %w", t.Signature, tamper.Name(), err)
+	dialect := tamper.Dialect(t.Signature)
+	if err := tamper.info().spoil(dialect, req, t.Creds, signer.Options{Region: t.Region}, t.now()); err != nil {
+		return fmt.Errorf("signing with %s (%s): %w", dialect, tamper.Name(), err)
 	}
 	return nil
 }

@@ -35,6 +35,7 @@ var authMessages = map[signer.Failure]string{
 	signer.PresignedExpired:       "Request has expired.",
 	signer.PresignedTooLong:       "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds.",
 	signer.PresignedBadSignature:  "The request signature we calculated does not match the signature you provided.",
+	signer.InvalidAuthorization:   "The Authorization header is invalid: it is not the access key, a colon and the signature.",
 }
 
 // rank orders failures by how much of the request a dialect understood:
@@ -86,9 +87,10 @@ func (s *Server) sessionToken(accessKey, token string) bool {
 	return ok && issued == token
 }
 
-// presigned says whether a request carries an S3 V4 query signature.
+// presigned says whether a request carries an S3 V4 or V2 query signature.
 func presigned(r *http.Request) bool {
-	return r.Header.Get("Authorization") == "" && r.URL.Query().Has("X-Amz-Signature")
+	q := r.URL.Query()
+	return r.Header.Get("Authorization") == "" && (q.Has("X-Amz-Signature") || q.Has("Signature") && q.Has("AWSAccessKeyId"))
 }
 
 func (s *Server) secret(accessKey string) (string, bool) {

@@ -59,6 +59,7 @@ var catalogueText = map[signer.Failure]string{
 	signer.PresignedExpired:       "an expired presigned URL",
 	signer.PresignedTooLong:       "a presigned URL valid for more than 7 days",
 	signer.PresignedBadSignature:  "a presigned URL with a bad signature",
+	signer.InvalidAuthorization:   "an Authorization of the access key without colon and signature",
 }
 
 // rejectionListed is the notFor of a fault about failure f: the contract must

@@ -51,7 +51,7 @@ func showsCatalogueAnswer(f signer.Failure) func(p *probe) string {
 	return func(p *probe) string {
 		rej := p.e.c.Profile.Auth.Rejections[string(f)]
 		sent := 0
-		for _, tm := range live.Catalogue(signer.S3V4) {
+		for _, tm := range live.Catalogue(signer.S3V4, p.e.c.Profile.Auth.Signatures...) {
 			if tm.Failure() != string(f) {
 				continue
 			}
@@ -72,7 +72,7 @@ func showsCatalogueAnswer(f signer.Failure) func(p *probe) string {
 // names, and the reference endpoint answers it as the profile lists.
 func TestCatalogueTampers(t *testing.T) {
 	p := newProbe(t, "s3", nil)
-	for _, tm := range live.Catalogue(signer.S3V4) {
+	for _, tm := range live.Catalogue(signer.S3V4, p.e.c.Profile.Auth.Signatures...) {
 		ex := p.tampered(tm)
 		rej, listed := p.e.c.Profile.Auth.Rejections[tm.Failure()]
 		code := check.ErrorCode(p.e.c, ex.Body)

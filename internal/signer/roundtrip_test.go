@@ -240,7 +240,7 @@ func TestVerifyOddRequests(t *testing.T) {
 
 func TestQueryStringSignaturesAreNotAnonymous(t *testing.T) {
 	cases := map[string]string{
-		S3V2:     "AWSAccessKeyId=AKIDROUNDTRIP&Expires=1&Signature=x",
+		S3V2:     "AWSAccessKeyId=AKIDROUNDTRIP&Expires=99999999999&Signature=x",
 		COS:      "q-sign-algorithm=sha1&q-signature=x",
 		OSSV1:    "OSSAccessKeyId=AKIDROUNDTRIP&Expires=1&Signature=x",
 		OSSV4:    "x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-signature=x",

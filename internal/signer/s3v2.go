@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -40,7 +41,67 @@ func signS3V2(req *http.Request, c Credentials, o Options, now time.Time) error 
 	return nil
 }
 
+// presignS3V2 puts AWSAccessKeyId, Expires (seconds since the epoch) and
+// Signature in the query; Expires stands where the Date line was.
+func presignS3V2(req *http.Request, c Credentials, o Options, now time.Time, expires time.Duration) error {
+	q := req.URL.Query()
+	for _, name := range s3v2PresignParams {
+		q.Del(name)
+	}
+	req.URL.RawQuery = q.Encode()
+	req.Header.Del("Date")
+	req.Header.Del("X-Amz-Date")
+	if c.SessionToken != "" {
+		req.Header.Set("X-Amz-Security-Token", c.SessionToken)
+	}
+	until := strconv.FormatInt(now.Add(expires).Unix(), 10)
+	sig := base64.StdEncoding.EncodeToString(hmacSHA1([]byte(c.SecretKey), s3v2PresignedStringToSign(req, o, until)))
+	q.Set("AWSAccessKeyId", c.AccessKey)
+	q.Set("Expires", until)
+	q.Set("Signature", sig)
+	req.URL.RawQuery = q.Encode()
+	return nil
+}
+
+// s3v2PresignParams are the query parameters of a V2 presigned URL.
+var s3v2PresignParams = []string{"AWSAccessKeyId", "Expires", "Signature"}
+
+// s3v2PresignedStringToSign is the V2 string to sign with Expires on the
+// Date line.
+func s3v2PresignedStringToSign(req *http.Request, o Options, expires string) string {
+	r := req.Clone(req.Context())
+	r.Header.Del("X-Amz-Date")
+	r.Header.Set("Date", expires)
+	return s3v2StringToSign(r, o)
+}
+
+// verifyS3V2Presigned checks a V2 presigned URL: the key, then Expires,
+// then the signature.
+func verifyS3V2Presigned(req *http.Request, secret func(string) (string, bool), o Options, now time.Time) error {
+	q := req.URL.Query()
+	ak, sig, expires := q.Get("AWSAccessKeyId"), q.Get("Signature"), q.Get("Expires")
+	until, err := strconv.ParseInt(expires, 10, 64)
+	if ak == "" || sig == "" || err != nil {
+		return reject(BadSignature, "a V2 presigned URL needs AWSAccessKeyId, Signature and Expires in seconds; Expires is %q", expires)
+	}
+	key, err := lookUp(secret, ak)
+	if err != nil {
+		return err
+	}
+	if now.Unix() > until {
+		return reject(PresignedExpired, "Expires %d is past", until)
+	}
+	toSign := s3v2PresignedStringToSign(req, o, expires)
+	if !sameSignature(sig, base64.StdEncoding.EncodeToString(hmacSHA1([]byte(key), toSign))) {
+		return reject(PresignedBadSignature, "signature does not match; string to sign %q", toSign)
+	}
+	return nil
+}
+
 func verifyS3V2(req *http.Request, secret func(string) (string, bool), o Options, maxSkew time.Duration, now time.Time) error {
+	if authorization(req) == "" && req.URL.Query().Has("Signature") && req.URL.Query().Has("AWSAccessKeyId") {
+		return verifyS3V2Presigned(req, secret, o, now)
+	}
 	return keyColonSig{
 		dialect: S3V2, prefix: "AWS ", dateHeaders: []string{"X-Amz-Date", "Date"},
 		presign: []string{"Signature", "AWSAccessKeyId"}, hmac: hmacSHA1,
@@ -75,6 +136,9 @@ func (k keyColonSig) verify(req *http.Request, secret func(string) (string, bool
 			break
 		}
 	}
+	if req.Header.Get(dateHeader) == "" {
+		return reject(MissingDate, "no %s", strings.Join(k.dateHeaders, " nor "))
+	}
 	signedAt, err := http.ParseTime(req.Header.Get(dateHeader))
 	if err != nil {
 		return reject(BadSignature, "%s %q is not an HTTP date", dateHeader, req.Header.Get(dateHeader))
@@ -100,9 +164,14 @@ func parseKeyColonSig(auth, prefix string) (accessKey, signature string, err err
 	if !ok {
 		return "", "", reject(BadSignature, "Authorization does not start with %q", prefix)
 	}
-	accessKey, signature, ok = strings.Cut(rest, ":")
+	// The signature is base64 and holds no ':'; an access key may.
+	i := strings.LastIndex(rest, ":")
+	ok = i >= 0
+	if ok {
+		accessKey, signature = rest[:i], rest[i+1:]
+	}
 	if !ok || accessKey == "" || signature == "" {
-		return "", "", reject(BadSignature, "Authorization is not %saccess-key:signature", prefix)
+		return "", "", reject(InvalidAuthorization, "Authorization is not %saccess-key:signature", prefix)
 	}
 	return accessKey, signature, nil
 }

@@ -8,7 +8,7 @@
 // rebuilds what the request says it signed, the way the vendor's server
 // does, so that requests from the official SDK clients verify unchanged.
 //
-// Query-string (presigned) signatures are verified for S3 SigV4 only; for
+// Query-string (presigned) signatures are verified for S3 SigV4 and V2; for
 // the other schemes a request that carries one is rejected as BadSignature,
 // and a request with no signature at all is Anonymous.
 package signer
@@ -64,10 +64,11 @@ type scheme struct {
 }
 
 // Presign turns req into a presigned URL (a query-string signature) valid
-// for expires from now. Only S3 V4 presigns.
+// for expires from now. S3 V4 and S3 V2 presign.
 func Presign(dialect string, req *http.Request, c Credentials, o Options, now time.Time, expires time.Duration) error {
-	if dialect != S3V4 {
-		return fmt.Errorf("signer: %s: presigning is for %s only", dialect, S3V4)
+	presign := map[string]func(*http.Request, Credentials, Options, time.Time, time.Duration) error{S3V4: presignS3V4, S3V2: presignS3V2}[dialect]
+	if presign == nil {
+		return fmt.Errorf("signer: %s: presigning is for %s and %s only", dialect, S3V4, S3V2)
 	}
 	if req == nil || req.URL == nil {
 		return errors.New("signer: no request or no URL to presign")
@@ -81,7 +82,7 @@ func Presign(dialect string, req *http.Request, c Credentials, o Options, now ti
 	if req.Host == "" {
 		req.Host = req.URL.Host
 	}
-	if err := presignS3V4(req, c, o, now, expires); err != nil {
+	if err := presign(req, c, o, now, expires); err != nil {
 		return fmt.Errorf("signer: %s: %w", dialect, err)
 	}
 	return nil
@@ -159,7 +160,7 @@ const (
 	WrongRegion            Failure = "wrongRegion"            // the credential scope names another region
 	HostNotSigned          Failure = "hostNotSigned"          // SignedHeaders leaves out host
 	HeaderNotSigned        Failure = "headerNotSigned"        // an x-amz-* header is present but not signed
-	MissingDate            Failure = "missingDate"            // neither x-amz-date nor Date
+	MissingDate            Failure = "missingDate"            // neither x-amz-date nor Date (S3 V4, S3 V2), or no date header at all
 	MissingContentSHA256   Failure = "missingContentSHA256"   // no x-amz-content-sha256
 	InvalidContentSHA256   Failure = "invalidContentSHA256"   // x-amz-content-sha256 is neither a hash nor a known keyword
 	ContentSHA256Mismatch  Failure = "contentSHA256Mismatch"  // x-amz-content-sha256 is not the hash of the body
@@ -168,6 +169,10 @@ const (
 	PresignedExpired       Failure = "presignedExpired"       // a presigned URL past its X-Amz-Expires
 	PresignedTooLong       Failure = "presignedTooLong"       // a presigned URL's X-Amz-Expires is not 1..604800 seconds
 	PresignedBadSignature  Failure = "presignedBadSignature"  // a presigned URL's signature does not match
+
+	// InvalidAuthorization: an Authorization of the "<prefix>ak:signature"
+	// form (S3 V2, OSS V1, QingStor) without the colon and signature.
+	InvalidAuthorization Failure = "invalidAuthorization"
 )
 
 // Base is the one of the four basic failures a failure is a kind of:
@@ -189,6 +194,7 @@ func Finer() []Failure {
 		HostNotSigned, HeaderNotSigned, MissingDate, MissingContentSHA256, InvalidContentSHA256,
 		ContentSHA256Mismatch, InvalidToken, TwoAuthMechanisms,
 		PresignedExpired, PresignedTooLong, PresignedBadSignature,
+		InvalidAuthorization,
 	}
 }
 

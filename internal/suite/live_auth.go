@@ -66,17 +66,26 @@ func (l *liveSpecs) authSpecs() {
 		v.findings(others, exs, tamper, finding.AreaAuth)
 		v.settle()
 	}, l.rejectEntries())
-	if l.catalogued(live.Presigned) {
-		It("accepts a valid presigned URL", Label("auth"), func() {
-			ex := l.t.List(l.ctx(), live.Intent{Tamper: live.Presigned})
+	for _, acc := range []struct {
+		tm   live.Tamper
+		what string
+	}{
+		{live.Presigned, "status 200: S3 serves a presigned URL (X-Amz-Signature in the query) within its X-Amz-Expires"},
+		{live.V2Presigned, "status 200: S3 serves a SigV2 presigned URL (AWSAccessKeyId, Expires and Signature in the query) until its Expires"},
+	} {
+		if !l.catalogued(acc.tm) {
+			continue
+		}
+		title := "accepts " + acc.tm.What()
+		It(title, Label("auth"), func() {
+			ex := l.t.List(l.ctx(), live.Intent{Tamper: acc.tm})
 			exs := []*live.Exchange{ex}
-			findings := l.judge("accepts a valid presigned URL", exs)
+			findings := l.judge(title, exs)
 			v := l.verdict()
 			if ex.Status != 200 {
-				v.deviation("status 200: S3 serves a presigned URL (X-Amz-Signature in the query) within its X-Amz-Expires",
-					fmt.Sprintf("%d %q", ex.Status, check.ErrorCode(l.t.Contract, ex.Body)), "the response to "+live.Presigned.What(), ex, live.Presigned)
+				v.deviation(acc.what, fmt.Sprintf("%d %q", ex.Status, check.ErrorCode(l.t.Contract, ex.Body)), "the response to "+acc.tm.What(), ex, acc.tm)
 			}
-			v.findings(findings, exs, live.Presigned, finding.AreaAuth)
+			v.findings(findings, exs, acc.tm, finding.AreaAuth)
 			v.settle()
 		})
 	}
@@ -92,7 +101,7 @@ func (l *liveSpecs) rejectEntries() []TableEntry {
 		Entry("an unknown access key", live.UnknownKey),
 		Entry("a request signed two hours ago", live.Skewed),
 	}
-	for _, tm := range live.Catalogue(l.t.Signature) {
+	for _, tm := range live.Catalogue(l.t.Signature, l.t.Contract.Profile.Auth.Signatures...) {
 		if tm.Failure() != "" && l.catalogued(tm) {
 			entries = append(entries, Entry(tm.What(), tm))
 		}
@@ -104,12 +113,15 @@ func (l *liveSpecs) rejectEntries() []TableEntry {
 // of the catalogue: its failure's, or for a valid presigned URL, that of
 // an expired one.
 func (l *liveSpecs) catalogued(tm live.Tamper) bool {
-	if !tm.AppliesTo(l.t.Signature) {
+	if !tm.AppliesTo(l.t.Signature, l.t.Contract.Profile.Auth.Signatures...) {
 		return false
 	}
 	failure := tm.Failure()
-	if tm == live.Presigned {
+	switch tm {
+	case live.Presigned:
 		failure = live.PresignedExpired.Failure()
+	case live.V2Presigned:
+		failure = live.V2PresignedExpired.Failure()
 	}
 	_, ok := l.t.Contract.Profile.Auth.Rejections[failure]
 	return ok
