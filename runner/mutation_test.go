@@ -227,6 +227,17 @@ func compare(caught []outcome.Result, want []expectation) []string {
 	return diffs
 }
 
+// exampleCredentials writes the reference endpoints' example keys as a
+// --credentials file.
+func exampleCredentials(t *testing.T) string {
+	t.Helper()
+	creds := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(creds, []byte("access_key_id = "+suite.ExampleAccessKey+"\nsecret_access_key = "+suite.ExampleSecretKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return creds
+}
+
 // TestMutations is the mutation table: for each vendor and each fault
 // that applies to it, the live specs run against the reference endpoint
 // with that fault must fail (or find unsupported) exactly the specs the
@@ -237,10 +248,7 @@ func TestMutations(t *testing.T) {
 		t.Skip("runs the runner once per vendor and fault")
 	}
 	table := loadMutations(t)
-	creds := filepath.Join(t.TempDir(), "credentials")
-	if err := os.WriteFile(creds, []byte("access_key_id = "+suite.ExampleAccessKey+"\nsecret_access_key = "+suite.ExampleSecretKey+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	creds := exampleCredentials(t)
 	start := time.Now()
 	injected, caught := map[string]int{}, map[string]int{}
 	used := map[*mutation]bool{}

@@ -101,10 +101,7 @@ func TestOfflineVerdicts(t *testing.T) {
 		t.Skip("runs the runner twice per vendor and fault")
 	}
 	table := loadMutations(t)
-	creds := filepath.Join(t.TempDir(), "credentials")
-	if err := os.WriteFile(creds, []byte("access_key_id = "+suite.ExampleAccessKey+"\nsecret_access_key = "+suite.ExampleSecretKey+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	creds := exampleCredentials(t)
 	for _, vendor := range contract.Vendors(schemas.FS) {
 		c, err := contract.Load(schemas.FS, vendor)
 		if err != nil {
@@ -143,10 +140,7 @@ func TestCheckRefusesAMix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	creds := filepath.Join(t.TempDir(), "credentials")
-	if err := os.WriteFile(creds, []byte("access_key_id = "+suite.ExampleAccessKey+"\nsecret_access_key = "+suite.ExampleSecretKey+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	creds := exampleCredentials(t)
 	srv := httptest.NewServer(refserver.New(c, refserver.Options{Keys: map[string]string{suite.ExampleAccessKey: suite.ExampleSecretKey}}))
 	defer srv.Close()
 	one, two := t.TempDir(), t.TempDir()
