@@ -202,9 +202,11 @@ func failureRank(f signer.Failure) int {
 // tamper; any other is signed.
 func sentAs(id, exchange string) string {
 	request, _, _ := strings.Cut(exchange, "\nHTTP/")
-	for _, tm := range live.Catalogue(signer.S3V4, signer.S3V4, signer.S3V2) {
-		if strings.HasSuffix(id, "/"+specSlug(tm.What())) && tm.Failure() != "" {
-			return tm.Failure()
+	for _, dialect := range signer.Dialects() {
+		for _, tm := range live.Catalogue(dialect, signer.Dialects()...) {
+			if strings.HasSuffix(id, "/"+specSlug(tm.What())) && tm.Failure() != "" {
+				return tm.Failure()
+			}
 		}
 	}
 	switch {

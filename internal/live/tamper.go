@@ -57,6 +57,10 @@ const (
 	V2PresignedExpired      // presigned two hours ago for one hour
 	V2PresignedBadSignature // presigned with a wrong secret
 
+	// BOS: a bce-auth-v1 Authorization that is not the six fields the
+	// scheme has.
+	BCEMalformed // the signed-headers field taken out
+
 	tamperCount
 )
 
@@ -126,6 +130,9 @@ var tampers = [tamperCount]tamperInfo{
 
 	V2Presigned:             {name: "v2Presigned", what: "a valid SigV2 presigned URL", signs: signer.S3V2, presigns: true, spoil: presign(0, 15*time.Minute, false)},
 	V2PresignedExpired:      {name: "v2PresignedExpired", failure: signer.PresignedExpired, what: "an expired SigV2 presigned URL", signs: signer.S3V2, presigns: true, spoil: presign(-2*time.Hour, time.Hour, false)},
+	BCEMalformed: {name: "bceMalformed", failure: signer.MalformedAuthorization, what: "a bce-auth-v1 Authorization without its signed-headers field", dialects: []string{signer.BCE},
+		spoil: editAuthorization(dropBCESignedHeaders)},
+
 	V2PresignedBadSignature: {name: "v2PresignedBadSignature", failure: signer.PresignedBadSignature, what: "a SigV2 presigned URL with a bad signature", signs: signer.S3V2, presigns: true, spoil: presign(0, 15*time.Minute, true)},
 }
 
@@ -243,6 +250,16 @@ func dropField(name string) func(string) string {
 		fields = slices.DeleteFunc(fields, func(f string) bool { return strings.HasPrefix(f, name+"=") })
 		return alg + " " + strings.Join(fields, ", ")
 	}
+}
+
+// dropBCESignedHeaders cuts bce-auth-v1/ak/time/expire/headers/signature
+// down to its five other fields.
+func dropBCESignedHeaders(auth string) string {
+	parts := strings.Split(auth, "/")
+	if len(parts) != 6 {
+		return auth
+	}
+	return strings.Join(slices.Delete(parts, 4, 5), "/")
 }
 
 // dropKeyColonSignature cuts "<prefix>ak:signature" down to "<prefix>ak".

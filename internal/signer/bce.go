@@ -75,7 +75,7 @@ func verifyBCE(req *http.Request, secret func(string) (string, bool), o Options,
 	}
 	parts := strings.Split(a, "/")
 	if len(parts) != 6 || parts[0] != bceVersion {
-		return reject(BadSignature, "Authorization is not %s/ak/timestamp/expire/headers/signature", bceVersion)
+		return reject(MalformedAuthorization, "Authorization is not %s/ak/timestamp/expire/headers/signature", bceVersion)
 	}
 	ak, stamp, expire, signed, sig := parts[1], parts[2], parts[3], parts[4], parts[5]
 	signedAt, err := time.Parse(bceTimeFormat, stamp)
