@@ -128,8 +128,8 @@ var tampers = [tamperCount]tamperInfo{
 	V2BadSignature: {name: "v2BadSignature", failure: signer.BadSignature, what: "a SigV2 request with a bad signature", signs: signer.S3V2, spoil: signWith(func(c *signer.Credentials, _ *signer.Options, _ *time.Time) { c.SecretKey = "not-" + c.SecretKey })},
 	V2UnknownKey:   {name: "v2UnknownKey", failure: signer.UnknownKey, what: "a SigV2 request with an unknown access key", signs: signer.S3V2, spoil: signWith(func(c *signer.Credentials, _ *signer.Options, _ *time.Time) { c.AccessKey = "GSCUNKNOWNKEY00000000" })},
 
-	V2Presigned:             {name: "v2Presigned", what: "a valid SigV2 presigned URL", signs: signer.S3V2, presigns: true, spoil: presign(0, 15*time.Minute, false)},
-	V2PresignedExpired:      {name: "v2PresignedExpired", failure: signer.PresignedExpired, what: "an expired SigV2 presigned URL", signs: signer.S3V2, presigns: true, spoil: presign(-2*time.Hour, time.Hour, false)},
+	V2Presigned:        {name: "v2Presigned", what: "a valid SigV2 presigned URL", signs: signer.S3V2, presigns: true, spoil: presign(0, 15*time.Minute, false)},
+	V2PresignedExpired: {name: "v2PresignedExpired", failure: signer.PresignedExpired, what: "an expired SigV2 presigned URL", signs: signer.S3V2, presigns: true, spoil: presign(-2*time.Hour, time.Hour, false)},
 	BCEMalformed: {name: "bceMalformed", failure: signer.MalformedAuthorization, what: "a bce-auth-v1 Authorization without its signed-headers field", dialects: []string{signer.BCE},
 		spoil: editAuthorization(dropBCESignedHeaders)},
 
