@@ -23,7 +23,7 @@ var manyFindings = map[string]struct {
 		var b strings.Builder
 		b.WriteString(`<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>abc</ID><DisplayName>me</DisplayName></Owner><Buckets>`)
 		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, "<Bucket><Name>bucket-%07d</Name><CreationDate>yesterday</CreationDate></Bucket>", i)
+			fmt.Fprintf(&b, "<Bucket><Name>bucket-%07d</Name><CreationDate>yesterday</CreationDate><BucketRegion>us-east-1</BucketRegion></Bucket>", i)
 		}
 		b.WriteString(`</Buckets><Prefix>bucket-</Prefix></ListAllMyBucketsResult>`) // the request sends prefix=bucket-
 		return b.String()
@@ -42,7 +42,7 @@ var manyFindings = map[string]struct {
 		var b strings.Builder
 		b.WriteString(`<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><!-- c --><Owner><ID>abc</ID><DisplayName>me</DisplayName></Owner><Buckets>`)
 		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, "<Bucket><Name>bucket-%07d</Name><CreationDate>yesterday</CreationDate></Bucket>", i)
+			fmt.Fprintf(&b, "<Bucket><Name>bucket-%07d</Name><CreationDate>yesterday</CreationDate><BucketRegion>us-east-1</BucketRegion></Bucket>", i)
 		}
 		b.WriteString(`</Buckets><Prefix>bucket-</Prefix></ListAllMyBucketsResult>`) // the request sends prefix=bucket-
 		return b.String()

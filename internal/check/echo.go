@@ -44,6 +44,53 @@ func (e *exchangeRun) echoes(param func(string) (string, bool)) {
 	})
 }
 
+// regionShown checks that every bucket shows its region on a page the
+// request asked for with a page size, a filter or a token, where the
+// contract says so (listing.regionWhenPaged).
+func (e *exchangeRun) regionShown(pg page, param func(string) (string, bool)) {
+	prof := e.c.Profile
+	if !prof.Listing.RegionWhenPaged || prof.Listing.Region == "" {
+		return
+	}
+	var sent string
+	for _, name := range []string{prof.Params.PageSize.Name, prof.Params.Prefix, prof.Params.Region, prof.Params.Token} {
+		if _, ok := param(name); ok && name != "" {
+			sent = name
+			break
+		}
+	}
+	if sent == "" || !e.answersPaged(pg) {
+		return
+	}
+	for _, b := range pg.buckets {
+		if b.region == "" {
+			e.at("page.bucket-region", b.pointer(), "bucket %q shows no %s; a page asked for with %s lists it on every bucket", b.name, prof.Listing.Region[1:], sent)
+		}
+	}
+}
+
+// answersPaged says whether a page answers as a paginated or filtered
+// one: it leads on (a next marker or token), echoes the prefix, or shows
+// a region on some bucket. An endpoint that ignores the parameters
+// altogether sends none of these; the specs of that (optional)
+// capability judge it, not the fields that come with it.
+func (e *exchangeRun) answersPaged(pg page) bool {
+	if pg.next != "" {
+		return true
+	}
+	if l := e.c.Profile.Listing; l.Prefix != "" {
+		if _, _, present := first(e.body.value, l.Prefix); present {
+			return true
+		}
+	}
+	for _, b := range pg.buckets {
+		if b.region != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // parentOf is the pointer of the object that holds pointer's member.
 func parentOf(pointer string) string {
 	for i := len(pointer) - 1; i >= 0; i-- {

@@ -107,6 +107,7 @@ func (e *exchangeRun) semantics() {
 	}
 
 	e.echoes(param)
+	e.regionShown(pg, param)
 	e.nextBehind(pg)
 	e.filters(pg, param)
 	e.walk.page(e, pg)

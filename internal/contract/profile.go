@@ -134,6 +134,10 @@ type Listing struct {
 	// must carry whenever the request sends their parameter; the others
 	// are judged only where a page has them.
 	Echoed []string `json:"echoed,omitempty"`
+	// RegionWhenPaged says every bucket shows its region (Region) on a
+	// page the request asked for with a page size, a filter or a token
+	// (S3 since 2024-10: BucketRegion), though not on a plain listing.
+	RegionWhenPaged bool `json:"regionWhenPaged,omitempty"`
 }
 
 // Refusal is an invalid request and the answer the contract gives it: a

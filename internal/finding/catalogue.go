@@ -54,6 +54,7 @@ var Catalogue = map[string]Spec{
 	"page.next-marker":       {AreaPagination, Error},
 	"page.marker-echo":       {AreaPagination, Error},
 	"page.max-keys-echo":     {AreaPagination, Error},
+	"page.bucket-region":     {AreaPagination, Error},
 	"filter.prefix":          {AreaFilters, Error},
 	"filter.prefix-echo":     {AreaFilters, Error},
 	"filter.region":          {AreaFilters, Error},

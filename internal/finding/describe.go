@@ -40,6 +40,7 @@ var Descriptions = map[string]string{
 	"page.next-marker":       "A next marker or token does not lead back into its own page.",
 	"page.marker-echo":       "A page echoes the marker the request sent.",
 	"page.max-keys-echo":     "A page echoes the page size the request sent.",
+	"page.bucket-region":     "Every bucket of a page asked for with a page size, a filter or a token shows its region.",
 	"filter.prefix":          "Every bucket has the requested prefix.",
 	"filter.prefix-echo":     "A page echoes the prefix the request sent.",
 	"filter.region":          "Every bucket is in the requested region.",

@@ -60,6 +60,7 @@ const (
 	NextPageSkips           Fault = "next-page-skips"
 	Unsorted                Fault = "unsorted"
 	CreationOrder           Fault = "creation-order"
+	BucketRegionMissing     Fault = "bucket-region-missing"
 	UnknownMarkerRestarts   Fault = "unknown-marker-restarts"
 	ForgedTokenAccepted     Fault = "forged-token-accepted"
 	EmptyTokenServed        Fault = "empty-token-served"
@@ -101,7 +102,7 @@ var faultOrder = []Fault{
 	BareEndTag, MismatchedTags, InvalidJSON, TextAfterRoot, WrongNamespace, MissingNamespace,
 	DateNotISO8601, CountDisagrees, CountBeyondTotal,
 	PageSizeIgnored, PageSizeUnvalidated, ZeroPageSizeServed, TruncatedWithoutNext, PartialPageSaysComplete,
-	NextPageRepeats, NextPageSkips, Unsorted, CreationOrder, UnknownMarkerRestarts, ForgedTokenAccepted, EmptyTokenServed, RegionUnvalidated,
+	NextPageRepeats, NextPageSkips, Unsorted, CreationOrder, BucketRegionMissing, UnknownMarkerRestarts, ForgedTokenAccepted, EmptyTokenServed, RegionUnvalidated,
 	NextMarkerBehind, MarkerEchoWrong, MaxKeysEchoWrong,
 	PrefixIgnored, RegionIgnored, LocationIgnored, CreateTimeIgnored, TagsIgnored, PrefixEchoWrong,
 }
@@ -164,6 +165,9 @@ var faultInfos = map[Fault]faultInfo{
 	}},
 	CreationOrder: {"every page lists its buckets in the order they were created, not in byte order", func(c *contract.Contract) string {
 		return unless(c.Profile.Ordered, "the contract does not promise an order")
+	}},
+	BucketRegionMissing: {"listed buckets show no region, also on pages asked for with a page size, a filter or a token", func(c *contract.Contract) string {
+		return unless(c.Profile.Listing.RegionWhenPaged, "the contract does not list a region on every bucket of such pages")
 	}},
 	UnknownMarkerRestarts: {"a marker that names no bucket starts the listing from the beginning", func(c *contract.Contract) string {
 		return unless(c.Profile.Params.Marker != "", "the contract has no marker")

@@ -306,6 +306,10 @@ var faultProbes = map[Fault]func(p *probe) string{
 		got := p.s.listed(p.list(nil))
 		return deviatesIf(!slices.IsSorted(got.names), "listed %v", got.names)
 	},
+	BucketRegionMissing: func(p *probe) string {
+		r := p.list(url.Values{p.e.c.Profile.Params.PageSize.Name: {"2"}})
+		return deviatesIf(!bytes.Contains(r.body, []byte("<BucketRegion>")), "a page of 2 shows no BucketRegion: %s", r.body)
+	},
 	CreationOrder: func(p *probe) string {
 		got := p.s.listed(p.list(nil))
 		return deviatesIf(!slices.IsSorted(got.names), "listed %v", got.names)

@@ -21,6 +21,9 @@ func (s *Server) list(x *request) {
 	layout := s.dateLayout()
 	for i, b := range pg.buckets {
 		body.Buckets[i] = bucketEntry{Name: b.Name, Region: b.Region, Created: b.Created.UTC().Format(layout)}
+		if s.faults[BucketRegionMissing] {
+			body.Buckets[i].Region = ""
+		}
 	}
 	if pg.truncated && len(pg.buckets) > 0 {
 		last := pg.buckets[len(pg.buckets)-1].Name
