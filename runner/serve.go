@@ -56,7 +56,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           refserver.New(c, refserver.Options{Keys: map[string]string{creds.AccessKey: creds.SecretKey}, Faults: faults}),
+		Handler:           refserver.New(c, refserver.Options{Keys: map[string]string{creds.AccessKey: creds.SecretKey}, SessionTokens: sessionTokens(creds), Faults: faults}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	fmt.Fprintf(stdout, "%s reference endpoint on http://%s (access key %s; secret from the environment or the example key)\n", c.Profile.Name, ln.Addr(), creds.AccessKey)
@@ -108,4 +108,14 @@ func parseFaults(c *contract.Contract, given []string) ([]refserver.Fault, error
 		}
 	}
 	return faults, nil
+}
+
+// sessionTokens is the session token of the keys the endpoint serves, if
+// the environment names one: the endpoint issued it, so a run with the
+// same environment is served.
+func sessionTokens(c signer.Credentials) map[string]string {
+	if c.SessionToken == "" {
+		return nil
+	}
+	return map[string]string{c.AccessKey: c.SessionToken}
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -145,5 +147,32 @@ func TestNoVerdictWithoutEvidence(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// runner serve honours the session token of its own environment, so a run
+// with the same environment (AWS_SESSION_TOKEN set) is served.
+func TestServeAcceptsItsSessionToken(t *testing.T) {
+	env := []string{"AWS_ACCESS_KEY_ID=AKIDSERVETOKEN", "AWS_SECRET_ACCESS_KEY=serve/secret", "AWS_SESSION_TOKEN=serve-session-token-0001"}
+	serve := runnerCmd(t, "serve", "--vendor", "s3", "--addr", "127.0.0.1:0")
+	serve.Env = append(serve.Env, env...)
+	out, err := serve.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { serve.Process.Kill(); serve.Wait() }()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	url := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`).FindString(line)
+	if err != nil || url == "" {
+		t.Fatalf("serve said %q (%v)", line, err)
+	}
+	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", url, "--junit", "", "--label-filter", "schema")
+	cmd.Env = append(cmd.Env, env...)
+	got, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("a run with the endpoint's own session token: exit %d\n%s", code, got)
 	}
 }
