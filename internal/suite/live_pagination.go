@@ -46,19 +46,12 @@ func (l *liveSpecs) paginationSpecs() {
 		}
 		// Each walk's title leads with its page size, so that no two rows
 		// of a report read the same however short a report cuts them.
-		sizes := []struct {
-			title string
-			size  int
-		}{{"page size 1", 1}, {"page size 2", 2}, {"the default page size", 0}}
+		sizes := []int{1, 2, 0}
 		if ps.Max > 0 {
-			sizes = append(sizes, struct {
-				title string
-				size  int
-			}{fmt.Sprintf("the maximum page size %d", ps.Max), ps.Max})
+			sizes = append(sizes, ps.Max)
 		}
-		for _, sz := range sizes {
-			size := sz.size
-			It("walks "+sz.title+": every bucket once, in order", func() {
+		for _, size := range sizes {
+			It("walks "+l.sizeTitle(size)+": every bucket once, in order", func() {
 				name := fmt.Sprintf("walk page size %d", size)
 				if LiveRun.ReadOnly {
 					l.readOnlyWalk(name, size)
@@ -85,6 +78,17 @@ func (l *liveSpecs) paginationSpecs() {
 		}, invalid)
 		l.continuationSpecs()
 	})
+}
+
+// sizeTitle names a walk's page size in its spec's title.
+func (l *liveSpecs) sizeTitle(size int) string {
+	switch {
+	case size == 0:
+		return "the default page size"
+	case size == l.largest():
+		return fmt.Sprintf("the maximum page size %d", size)
+	}
+	return fmt.Sprintf("page size %d", size)
 }
 
 // judgeWalk judges a walk: its pagination findings, whether it ended, and
