@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getservice-conformance/gsc/internal/live"
 	"github.com/getservice-conformance/gsc/internal/refserver"
 )
 
@@ -208,7 +210,8 @@ func TestInterruptLeavesNoBucket(t *testing.T) {
 				p.prepare(h)
 				e := newEndpoint(t, "s3", h.wrap)
 				e.Seed(refserver.Bucket{Name: "users-own-bucket", Region: "us-east-1", Created: time.Now()})
-				s := start(t, runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--junit", filepath.Join(t.TempDir(), "j.xml")))
+				rec := t.TempDir()
+				s := start(t, runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--junit", filepath.Join(t.TempDir(), "j.xml"), "--record", rec))
 				p.await(t, s, h, e)
 				s.cmd.Process.Signal(sig)
 				code := s.wait(t)
@@ -224,6 +227,7 @@ func TestInterruptLeavesNoBucket(t *testing.T) {
 				if !line.MatchString(out) {
 					t.Errorf("no line matching %q\n%s", line, out)
 				}
+				checkRecordDir(t, rec)
 			})
 		}
 	}
@@ -249,13 +253,30 @@ func TestTimedOutCreatesAreCleanedUp(t *testing.T) {
 	}
 }
 
+// checkRecordDir fails unless an interrupted run's --record directory
+// holds a tape that reads, and no spool it was written from.
+func checkRecordDir(t *testing.T, dir string) {
+	t.Helper()
+	if left, _ := filepath.Glob(filepath.Join(dir, "*.spool")); len(left) > 0 {
+		t.Errorf("the interrupted run left its spool: %v", left)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "s3.tape"))
+	if err != nil {
+		t.Fatalf("the interrupted run wrote no tape: %v", err)
+	}
+	if _, _, err := live.ReadTape(src); err != nil {
+		t.Errorf("the interrupted run's tape does not read: %v", err)
+	}
+}
+
 // A signal during the cleanup stops it, and the run says which buckets may
 // be left and the command that deletes them; that command does.
 func TestSecondSignalStopsCleanupLoudly(t *testing.T) {
 	h := newHolding()
 	h.set(http.MethodGet, holdUnmade)
 	e := newEndpoint(t, "s3", h.wrap)
-	s := start(t, runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--junit", filepath.Join(t.TempDir(), "j.xml")))
+	rec := t.TempDir()
+	s := start(t, runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--junit", filepath.Join(t.TempDir(), "j.xml"), "--record", rec))
 	runID := s.waitFor(t, "the run line", s.runID)
 	s.waitFor(t, "a listing", h.arrived)
 	h.set(http.MethodDelete, holdUnmade)
@@ -277,6 +298,7 @@ func TestSecondSignalStopsCleanupLoudly(t *testing.T) {
 	if _, runs := bucketsLeft(e); len(runs) != 5 {
 		t.Fatalf("the stopped cleanup left %v, want the 5 buckets", runs)
 	}
+	checkRecordDir(t, rec)
 	h.set(http.MethodDelete, pass)
 	h.set(http.MethodGet, pass)
 	clean := runnerCmd(t, strings.Fields(m[1])[1:]...)

@@ -283,7 +283,14 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if rec != nil {
-		t.Client.Tape = &live.Tape{} // every attempt, for runner check to play back
+		// Every attempt, for runner check to play back: spooled to disk
+		// as it is made, so that memory does not grow with the pages.
+		tape, err := live.SpoolTape(tapeFile(*record, t.Contract.Profile.Vendor))
+		if err != nil {
+			return fmt.Errorf("--record: %w", err)
+		}
+		defer tape.Discard() // the spool goes whichever way the run ends
+		t.Client.Tape = tape
 	}
 	sigs := catchSignals(stderr, runInterruptNote)
 	defer sigs.stop()
@@ -303,7 +310,7 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	run, err := runSpecs("GET Service live run", runFacts{suite.LiveRun.RunID, suite.LiveRun.Targets}, files, *labels, *verbose, stderr)
 	var tapeErr error
 	if t.Client.Tape != nil {
-		tapeErr = writeTape(*record, t, suite.LiveRun, tapeRun{labels: *labels, ownProfile: lf.profile != ""})
+		tapeErr = writeTape(t, suite.LiveRun, tapeRun{labels: *labels, ownProfile: lf.profile != ""})
 	}
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err

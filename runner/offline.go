@@ -40,8 +40,10 @@ type tapeRun struct {
 	ownProfile bool // --profile: a file the tape does not hold
 }
 
-// writeTape writes the run's tape into the --record directory.
-func writeTape(dir string, t *live.Target, cfg suite.LiveConfig, how tapeRun) error {
+// writeTape writes the run's tape, spooled as the run went, into the
+// --record directory. Every fact of its header is known when the run
+// starts; the tape.N lines that follow the header, only at its end.
+func writeTape(t *live.Target, cfg suite.LiveConfig, how tapeRun) error {
 	u := *t.Endpoint
 	u.User = nil
 	meta := [][2]string{
@@ -61,11 +63,7 @@ func writeTape(dir string, t *live.Target, cfg suite.LiveConfig, how tapeRun) er
 		{"profile", map[bool]string{true: "own", false: ""}[how.ownProfile]},
 		{"started", cfg.Started.Format(time.RFC3339Nano)},
 	}
-	src, err := t.Client.Tape.Format(meta)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(tapeFile(dir, t.Contract.Profile.Vendor), src, 0o644)
+	return t.Client.Tape.Commit(meta)
 }
 
 // playback is a live run's tape found among the paths runner check was

@@ -3,7 +3,9 @@ package live
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,9 +18,14 @@ import (
 // recording holds the exchanges it judges; the tape holds everything the
 // specs' verdicts depend on, so that a playback of it (NewPlayback) gives
 // the live specs the very answers the live run got.
+//
+// A kept tape (the zero Tape, and what ReadTape returns) holds its
+// attempts in memory; a spooled one (SpoolTape) writes each to disk as it
+// is made, so that a recorded run holds no more than a run that is not.
 type Tape struct {
 	mu      sync.Mutex
 	entries []TapeEntry
+	spool   *spool // when set, attempts go there, not into entries
 }
 
 // TapeEntry is one attempt: the request as sent and what came back, both
@@ -58,37 +65,75 @@ func (tp *Tape) add(ctx context.Context, ex *Exchange) {
 	}
 	tp.mu.Lock()
 	defer tp.mu.Unlock()
+	if tp.spool != nil {
+		tp.spool.add(e)
+		return
+	}
 	tp.entries = append(tp.entries, e)
 }
 
-// Entries returns the attempts kept so far.
+// Entries returns the attempts kept so far: none for a spooled tape,
+// whose attempts are on disk.
 func (tp *Tape) Entries() []TapeEntry {
 	tp.mu.Lock()
 	defer tp.mu.Unlock()
 	return append([]TapeEntry(nil), tp.entries...)
 }
 
-// Format writes the tape in the recording format: the metadata lines,
-// one "tape.N: tamper=T [truncated] [error=KIND MESSAGE]" line per
-// attempt, then its N/request and N/response parts.
+// Format writes a kept tape in the recording format: the metadata
+// lines, one "tape.N: tamper=T [truncated] [error=KIND MESSAGE]" line per
+// attempt, then its N/request and N/response parts. A spooled tape is
+// written by Commit, in the same format.
 func (tp *Tape) Format(meta [][2]string) ([]byte, error) {
-	var parts []exchange.Part
+	if tp.spooled() {
+		return nil, errors.New("a spooled tape is written by Commit")
+	}
+	var lines, parts bytes.Buffer
 	for i, e := range tp.Entries() {
-		n := i + 1
-		line := "tamper=" + e.Tamper.Name()
-		if e.Truncated {
-			line += " truncated"
-		}
-		if e.Err != "" {
-			line += fmt.Sprintf(" error=%d %s", int(e.Kind), strings.ReplaceAll(e.Err, "\n", " "))
-		}
-		meta = append(meta, [2]string{fmt.Sprintf("tape.%d", n), line})
-		parts = append(parts, exchange.Part{Name: fmt.Sprintf("%d/request", n), Data: e.Request})
-		if e.Response != nil {
-			parts = append(parts, exchange.Part{Name: fmt.Sprintf("%d/response", n), Data: e.Response})
+		if err := writeEntry(&lines, &parts, i+1, e); err != nil {
+			return nil, err
 		}
 	}
-	return exchange.Format(meta, parts)
+	head, err := exchange.FormatHeader(meta)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(head, lines.Bytes()...), parts.Bytes()...), nil
+}
+
+func (tp *Tape) spooled() bool {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	return tp.spool != nil
+}
+
+// writeEntry writes attempt n: its tape.N line to lines, its parts to
+// parts. The file holds every line before the first part.
+func writeEntry(lines, parts io.Writer, n int, e TapeEntry) error {
+	line := "tamper=" + e.Tamper.Name()
+	if e.Truncated {
+		line += " truncated"
+	}
+	if e.Err != "" {
+		line += fmt.Sprintf(" error=%d %s", int(e.Kind), strings.ReplaceAll(e.Err, "\n", " "))
+	}
+	head, err := exchange.FormatHeader([][2]string{{fmt.Sprintf("tape.%d", n), line}})
+	if err != nil {
+		return err
+	}
+	ps := []exchange.Part{{Name: fmt.Sprintf("%d/request", n), Data: e.Request}}
+	if e.Response != nil {
+		ps = append(ps, exchange.Part{Name: fmt.Sprintf("%d/response", n), Data: e.Response})
+	}
+	body, err := exchange.FormatParts(ps)
+	if err != nil {
+		return err
+	}
+	if _, err := lines.Write(head); err != nil {
+		return err
+	}
+	_, err = parts.Write(body)
+	return err
 }
 
 // ReadTape reads what Format wrote: the metadata (tape.N lines left out)
