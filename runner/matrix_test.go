@@ -14,17 +14,7 @@ import (
 // report it writes.
 func TestMatrixError(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, run *outcome.Run) string {
-		var buf bytes.Buffer
-		if err := outcome.Write(&buf, run); err != nil {
-			t.Fatal(err)
-		}
-		file := filepath.Join(dir, name)
-		if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return file
-	}
+	write := func(name string, run *outcome.Run) string { return writeResults(t, dir, name, run) }
 	const refused = "set-up: creating bucket gsc-bbbbbbbb-00 was refused: 403 AccessDenied"
 	a := write("a.json", &outcome.Run{RunID: "gsc-aaaaaaaa", Requests: 10, Results: []outcome.Result{
 		{Target: "versitygw", Spec: "walks", ID: "walks", Status: outcome.Pass}}})

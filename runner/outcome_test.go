@@ -131,19 +131,25 @@ func TestRunSpecBaseline(t *testing.T) {
 	}
 }
 
+// writeResults writes a run as a results file (--results) in dir.
+func writeResults(t *testing.T, dir, name string, run *outcome.Run) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := outcome.Write(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, name)
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
 // runner matrix joins runs into one compatibility matrix; what is not a
 // results file is refused, with the file named.
 func TestMatrix(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, run *outcome.Run) string {
-		var buf bytes.Buffer
-		if err := outcome.Write(&buf, run); err != nil {
-			t.Fatal(err)
-		}
-		file := filepath.Join(dir, name)
-		os.WriteFile(file, buf.Bytes(), 0o644)
-		return file
-	}
+	write := func(name string, run *outcome.Run) string { return writeResults(t, dir, name, run) }
 	a := write("a.json", &outcome.Run{Results: []outcome.Result{{Target: "versitygw", Spec: "walks", ID: "walks", Status: outcome.Pass}}})
 	b := write("b.json", &outcome.Run{Results: []outcome.Result{{Target: "minio", Spec: "walks", ID: "walks", Status: outcome.Unsupported, Summary: "max-buckets=1 is ignored"}}})
 	md, html := filepath.Join(dir, "m.md"), filepath.Join(dir, "m.html")

@@ -2,14 +2,11 @@ package check
 
 import (
 	"fmt"
-	"io/fs"
-	"path"
 	"strings"
 	"testing"
 
 	"github.com/antchfx/xmlquery"
 
-	"github.com/getservice-conformance/gsc/fixtures"
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/jsonlenient"
@@ -24,19 +21,7 @@ import (
 // every sibling of an XML element). Offsets and XPaths must agree, and
 // so must the XPath of every element of every XML body.
 func TestPlacementDifferential(t *testing.T) {
-	var recs []*exchange.Recording
-	err := fs.WalkDir(fixtures.FS, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(name) != ".txtar" {
-			return err
-		}
-		data, err := fixtures.FS.ReadFile(name)
-		recs = append(recs, exchange.Parse("fixtures/"+name, data))
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs = append(recs, generatedCorpus()...)
+	recs := append(fixtureRecordings(t), generatedCorpus()...)
 	set := &contract.Set{FS: schemas.FS}
 	placed := 0
 	for _, rec := range recs {
