@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/getservice-conformance/gsc/internal/check"
+	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/finding"
 	"github.com/getservice-conformance/gsc/internal/live"
 )
@@ -323,29 +324,12 @@ func (l *liveSpecs) continuationSpecs() {
 // ignores page sizes altogether lacks the optional capability; one that
 // paginates but served this request deviates.
 func (l *liveSpecs) refused(name string, in live.Intent, what string) {
-	ex := l.t.List(l.ctx(), in)
-	exs := []*live.Exchange{ex}
-	l.usable(name, 1, ex)
-	var evidence string
-	if ex.Status == 200 {
-		var probe *live.Exchange
-		evidence, probe = l.probeIgnored()
-		exs = append(exs, probe)
+	expect := contract.Rejection{Status: []int{400}}
+	if code := l.invalidCode(); code != "" {
+		expect.Codes = []string{code}
 	}
-	l.judge(name, exs)
-	if evidence != "" {
-		l.unsupported("pagination", evidence, exs[1])
-	}
-	code := check.ErrorCode(l.t.Contract, ex.Body)
-	if ex.Status != 400 || want(l.invalidCode(), code) {
-		v := l.verdict()
-		v.deviation("400 "+l.invalidCode(), fmt.Sprintf("%d %q", ex.Status, code), what, ex, live.Signed)
-		v.settle()
-	}
+	l.refuse(name, in, what, "pagination", expect, "")
 }
-
-// want reports whether a wanted code is set and differs from got.
-func want(code, got string) bool { return code != "" && code != got }
 
 func (l *liveSpecs) invalidCode() string {
 	if r := l.t.Contract.Profile.Reference; r != nil {

@@ -30,31 +30,39 @@ func (l *liveSpecs) refusalSpecs() {
 	DescribeTable("refuses", Label("refusals"), l.refusal, entries)
 }
 
-// refusal sends the invalid request and judges the answer against the
-// contract's. Served instead (200), the spec looks for its own evidence
-// that the endpoint lacks the capability altogether, which an optional
-// capability may be; else the answer is a deviation.
+// refusal is a spec of the contract's refusals.
 func (l *liveSpecs) refusal(r contract.Refusal) {
-	name := "refuses " + r.What
-	ex := l.t.List(l.ctx(), live.Intent{Raw: url.Values{r.Param: {r.Value}}})
+	l.refuse("refuses "+r.What, live.Intent{Raw: url.Values{r.Param: {r.Value}}}, r.Param+"="+r.Value, r.Capability, r.Rejection, r.Source)
+}
+
+// refuse sends a request the contract refuses and judges the answer
+// against expect. Served instead (200), the spec looks for its own
+// evidence that the endpoint lacks the capability altogether, which an
+// optional capability may be; else the answer is a deviation. source,
+// when set, says where the expected answer is documented.
+func (l *liveSpecs) refuse(name string, in live.Intent, what, capability string, expect contract.Rejection, source string) {
+	ex := l.t.List(l.ctx(), in)
 	l.usable(name, 1, ex)
 	exs := []*live.Exchange{ex}
 	var evidence string
 	if ex.Status == 200 {
 		var probe *live.Exchange
-		evidence, probe = l.capabilityIgnored(r.Capability)
+		evidence, probe = l.capabilityIgnored(capability)
 		if probe != nil {
 			exs = append(exs, probe)
 		}
 	}
 	l.judge(name, exs)
 	if evidence != "" {
-		l.unsupported(r.Capability, evidence, exs[1])
+		l.unsupported(capability, evidence, exs[1])
 	}
-	if code := check.ErrorCode(l.t.Contract, ex.Body); !r.Allows(ex.Status, code) {
+	if code := check.ErrorCode(l.t.Contract, ex.Body); !expect.Allows(ex.Status, code) {
+		expected := fmt.Sprintf("status %s, code %s", orAny(expect.Status), orAny(expect.Codes))
+		if source != "" {
+			expected += " (" + source + ")"
+		}
 		v := l.verdict()
-		v.deviation(fmt.Sprintf("status %s, code %s (%s)", orAny(r.Status), orAny(r.Codes), r.Source),
-			fmt.Sprintf("%d %q", ex.Status, code), r.Param+"="+r.Value, ex, live.Signed)
+		v.deviation(expected, fmt.Sprintf("%d %q", ex.Status, code), what, ex, live.Signed)
 		v.settle()
 	}
 }
