@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -98,7 +101,8 @@ func runConformance(args []string, stdout, stderr io.Writer) error {
 	suite.LiveRun = suite.LiveConfig{Targets: targets, RunID: newRunID(), Buckets: 5, Ledger: ledger, Context: ctx, Trace: trace(*verbose, stderr)}
 	fmt.Fprintf(stderr, "run %s: the reference endpoints of %d vendor(s), in-process\n", suite.LiveRun.RunID, len(targets))
 
-	run, err := runSpecs("GET Service conformance", runFacts{suite.LiveRun.RunID, targets}, files, *labels, *verbose, stderr)
+	run, err := runSpecs("GET Service conformance", runFacts{RunID: suite.LiveRun.RunID, Targets: targets, Baseline: cfg.Baseline, BaselineFile: *baselineFile,
+		Endpoint: "each vendor's reference endpoint, in-process on loopback"}, files, *labels, *verbose, stderr)
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err
 	}
@@ -126,9 +130,6 @@ func runConformance(args []string, stdout, stderr io.Writer) error {
 func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found baseline.Result, gf gateFlags, stderr io.Writer) error {
 	specs := base.CompareSpecs(run.Results, time.Now())
 	t := tally{Stale: len(found.Stale) + len(specs.Stale), Expired: len(found.Expired) + len(specs.Expired)}
-	for i, r := range specs.Accepted {
-		fmt.Fprintf(stderr, "accepted by baseline: %s: %s: %s (%s)\n", r.Target, r.Spec, r.Status, specs.AcceptedBy[i].Reason)
-	}
 	for _, r := range specs.New {
 		switch {
 		case r.Status == outcome.Fail:
@@ -198,6 +199,14 @@ func runSpecs(description string, facts runFacts, files reportFiles, labels stri
 type runFacts struct {
 	RunID   string
 	Targets map[string]*live.Target // whose requests are counted
+	// Baseline, when the run has one, marks the spec outcomes it accepts
+	// as accepted in every report; BaselineFile names it there.
+	Baseline     *baseline.Baseline
+	BaselineFile string
+	// Endpoint, when set, is what the header says instead of the
+	// targets' URLs (the in-process reference endpoints' ports say
+	// nothing to a reader).
+	Endpoint string
 }
 
 // fill sets the run's facts, and, when it could not judge, why.
@@ -206,6 +215,12 @@ func (f runFacts) fill(run *outcome.Run) {
 	for _, t := range f.Targets {
 		run.Requests += t.Client.Requests()
 	}
+	run.Tool = version()
+	describeTargets(run, f.Targets)
+	if f.Endpoint != "" {
+		run.Endpoint = f.Endpoint
+	}
+	acceptOutcomes(run, f.Baseline, f.BaselineFile)
 	if run.Counts()[outcome.Fail] == 0 {
 		if err := judgedSomething(run); err != nil {
 			run.Error = err.Error()
@@ -217,3 +232,52 @@ func (f runFacts) fill(run *outcome.Run) {
 type failRecorder struct{ failed bool }
 
 func (f *failRecorder) Fail() { f.failed = true }
+
+// acceptOutcomes marks each result whose outcome the baseline accepts as
+// accepted, with the entry's reason and expiry, so that reports show it
+// as such; the gate judges the outcomes the specs came to (Own).
+func acceptOutcomes(run *outcome.Run, base *baseline.Baseline, file string) {
+	if base == nil {
+		return
+	}
+	specs := base.CompareSpecs(run.Results, time.Now())
+	by := map[baseline.SpecKey]baseline.Entry{}
+	for i, r := range specs.Accepted {
+		by[baseline.SpecKey{Target: r.Target, ID: r.ID, Status: r.Own()}] = specs.AcceptedBy[i]
+	}
+	for i := range run.Results {
+		r := &run.Results[i]
+		if r.Status == outcome.Accepted {
+			continue
+		}
+		if e, ok := by[baseline.SpecKey{Target: r.Target, ID: r.ID, Status: r.Status}]; ok {
+			r.Accept(e.Acceptance("", file))
+		}
+	}
+}
+
+// describeTargets fills in what a run's header says of its targets: the
+// vendor, endpoint (without credentials), region and signature, each
+// joined when the run had several targets that differ.
+func describeTargets(run *outcome.Run, targets map[string]*live.Target) {
+	names := slices.Sorted(maps.Keys(targets))
+	var vendors, endpoints, regions, signatures []string
+	add := func(list *[]string, v string) {
+		if v != "" && !slices.Contains(*list, v) {
+			*list = append(*list, v)
+		}
+	}
+	for _, name := range names {
+		t := targets[name]
+		add(&vendors, t.Contract.Profile.Vendor)
+		if t.Endpoint != nil {
+			add(&endpoints, t.Endpoint.Redacted())
+		}
+		add(&regions, t.Region)
+		add(&signatures, t.Signature)
+	}
+	run.Vendor = strings.Join(vendors, ", ")
+	run.Endpoint = strings.Join(endpoints, ", ")
+	run.Region = strings.Join(regions, ", ")
+	run.Signature = strings.Join(signatures, ", ")
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -93,6 +94,7 @@ func (c *console) summary(run *outcome.Run, junit string) {
 			paint(fmt.Sprintf("%d passed", n[outcome.Pass]), 32),
 			paint(fmt.Sprintf("%d failed", n[outcome.Fail]), 31),
 			paint(fmt.Sprintf("%d could not run", n[outcome.Error]), 35),
+			paint(fmt.Sprintf("%d accepted", n[outcome.Accepted]), 36),
 			paint(fmt.Sprintf("%d unsupported", n[outcome.Unsupported]), 33),
 			fmt.Sprintf("%d skipped", n[outcome.Skipped]),
 		}
@@ -133,7 +135,7 @@ func (c *console) summary(run *outcome.Run, junit string) {
 	for _, r := range run.Results {
 		switch r.Status {
 		case outcome.Fail:
-			lines = append(lines, fmt.Sprintf("%s %s: %s: %s", paint("FAIL", 31), r.Target, r.Spec, clip(r.Summary, 160)))
+			lines = append(lines, c.failure(&r, paint))
 		case outcome.Error:
 			why := cmp.Or(r.Summary, outcome.FirstLine(r.Message))
 			i := slices.IndexFunc(groups, func(g *group) bool { return g.target == r.Target && g.why == why })
@@ -145,6 +147,25 @@ func (c *console) summary(run *outcome.Run, junit string) {
 		}
 	}
 	fails := len(lines)
+	accepted := 0
+	for _, r := range run.Results {
+		for _, a := range r.Accepted {
+			if a.Status == "" {
+				continue // a finding, accepted within a passing spec
+			}
+			if accepted < maxListed {
+				until := ""
+				if a.Expires != "" {
+					until = ", until " + a.Expires
+				}
+				fmt.Fprintf(c.w, "%s %s: %s: %s (%s%s)\n", paint("accepted by baseline:", 36), r.Target, r.Spec, a.Status, a.Reason, until)
+			}
+			accepted++
+		}
+	}
+	if accepted > maxListed {
+		fmt.Fprintf(c.w, "... and %d more accepted by the baseline\n", accepted-maxListed)
+	}
 	for _, g := range groups {
 		what := g.spec
 		if g.n > 1 {
@@ -182,4 +203,133 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "..."
+}
+
+// failure is a failed spec as the summary shows it: the spec, then its
+// first deviation and the curl line that reproduces it, in full. At a
+// terminal long lines are wrapped to its width (a curl line at its
+// arguments, with the shell's line continuations, so it still runs as
+// copied); elsewhere, such as a CI log, each stays one line.
+func (c *console) failure(r *outcome.Result, paint func(string, int) string) string {
+	head := fmt.Sprintf("%s %s: %s", paint("FAIL", 31), r.Target, r.Spec)
+	if len(r.Deviations) == 0 {
+		return head + ": " + c.wrap(strings.ReplaceAll(r.Summary, "\n", " "), "    ", len(head)+2)
+	}
+	d := r.Deviations[0]
+	var b strings.Builder
+	b.WriteString(head)
+	for _, f := range []struct{ name, value string }{{"expected", d.Expected}, {"seen", d.Seen}, {"where", d.Where}} {
+		if f.value != "" {
+			fmt.Fprintf(&b, "\n    %s: %s", f.name, c.wrap(strings.ReplaceAll(f.value, "\n", " "), "      ", 6+len(f.name)))
+		}
+	}
+	if n := len(r.Deviations); n > 1 {
+		fmt.Fprintf(&b, "\n    (and %d more deviation(s) in the reports)", n-1)
+	}
+	if d.Curl != "" {
+		fmt.Fprintf(&b, "\n    reproduce: %s", c.wrapShell(d.Curl, "        ", len("    reproduce: ")))
+	}
+	return b.String()
+}
+
+// width is the terminal's width in columns ($COLUMNS, else 100); 0 when
+// the console is not a terminal, where nothing is wrapped.
+func (c *console) width() int {
+	if !c.tty {
+		return 0
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n >= 40 {
+		return n
+	}
+	return 100
+}
+
+// wrap breaks s, which starts at column start, at spaces so no line runs
+// past the console's width, continuing with indent; a word longer than a
+// line stays whole.
+func (c *console) wrap(s, indent string, start int) string {
+	width := c.width()
+	if width == 0 {
+		return s
+	}
+	var b strings.Builder
+	col := start
+	for i, word := range strings.Fields(s) {
+		if i > 0 {
+			if col+1+utf8.RuneCountInString(word) > width {
+				b.WriteString("\n" + indent)
+				col = len(indent)
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(word)
+		col += utf8.RuneCountInString(word)
+	}
+	return b.String()
+}
+
+// wrapShell breaks a shell command between its arguments (never inside
+// quotes) with " \" line continuations, so that it runs as copied.
+func (c *console) wrapShell(cmd, indent string, start int) string {
+	width := c.width()
+	if width == 0 || strings.Contains(cmd, "\n") {
+		return cmd
+	}
+	var b strings.Builder
+	col := start
+	for i, arg := range shellArgs(cmd) {
+		if i > 0 {
+			if col+1+len(arg)+2 > width {
+				b.WriteString(" \\\n" + indent)
+				col = len(indent)
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(arg)
+		col += len(arg)
+	}
+	return b.String()
+}
+
+// shellArgs splits a command line at the spaces outside quotes, keeping
+// each argument exactly as written.
+func shellArgs(cmd string) []string {
+	var args []string
+	start, quote := -1, byte(0)
+	for i := 0; i < len(cmd); i++ {
+		ch := cmd[i]
+		switch {
+		case quote != 0:
+			if ch == quote {
+				quote = 0
+			} else if ch == '\\' && quote == '"' && i+1 < len(cmd) {
+				i++
+			}
+		case ch == '\'' || ch == '"':
+			quote = ch
+			if start < 0 {
+				start = i
+			}
+		case ch == ' ':
+			if start >= 0 {
+				args = append(args, cmd[start:i])
+				start = -1
+			}
+		default:
+			if start < 0 {
+				start = i
+			}
+			if ch == '\\' && i+1 < len(cmd) {
+				i++
+			}
+		}
+	}
+	if start >= 0 {
+		args = append(args, cmd[start:])
+	}
+	return args
 }

@@ -25,7 +25,7 @@ func TestConsoleSummary(t *testing.T) {
 			t.Errorf("tty %v: escape codes present: %v\n%q", tty, got, s)
 		}
 		s = regexp.MustCompile("\033\\[[0-9;]*[mK]|\r").ReplaceAllString(s, "")
-		for _, want := range []string{"FAIL: 21 specs", "0 passed, 20 failed, 0 could not run, 1 unsupported, 0 skipped", "minio: spec 14: expected 403; saw 200", "... and 5 more failure(s): see reports/junit.xml"} {
+		for _, want := range []string{"FAIL: 21 specs", "0 passed, 20 failed, 0 could not run, 0 accepted, 1 unsupported, 0 skipped", "minio: spec 14: expected 403; saw 200", "... and 5 more failure(s): see reports/junit.xml"} {
 			if !strings.Contains(s, want) {
 				t.Errorf("tty %v: summary lacks %q:\n%s", tty, want, s)
 			}
@@ -61,9 +61,9 @@ func TestConsoleSummaryError(t *testing.T) {
 	}
 	s := summary(run)
 	for _, want := range []string{
-		"minio                    0 passed  0 failed  4 could not run  0 unsupported  0 skipped\n",
+		"minio                    0 passed  0 failed  4 could not run  0 accepted  0 unsupported  0 skipped\n",
 		"run gsc-1a2b3c4d, 57 requests\n",
-		"ERROR: 5 specs in 0.0 s: 1 passed, 0 failed, 4 could not run, 0 unsupported, 0 skipped\n",
+		"ERROR: 5 specs in 0.0 s: 1 passed, 0 failed, 4 could not run, 0 accepted, 0 unsupported, 0 skipped\n",
 		"ERROR: the run could not judge: " + refused + "\n",
 		"ERROR minio: 3 specs: " + refused + "\n",
 		"ERROR minio: walk: the endpoint stalled\n",
@@ -86,6 +86,59 @@ func TestConsoleSummaryError(t *testing.T) {
 	}
 	if strings.Contains(s, "ERROR minio") || strings.Contains(s, "FAIL versitygw: fails 15") {
 		t.Errorf("more than %d lines listed:\n%s", maxListed, s)
+	}
+}
+
+// A failure shows its first deviation and its curl line whole: at a
+// terminal wrapped to its width, the curl line between its arguments
+// with line continuations, so that it runs as copied; in a log, each on
+// one line. An accepted outcome is listed with the baseline's reason.
+func TestConsoleFailureInFull(t *testing.T) {
+	curl := `curl -sS -H 'x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' -H "Authorization: $GSC_AUTHORIZATION" 'http://127.0.0.1:9000/?max-buckets=2&prefix=gsc-1a2b3c4d-'`
+	seen := strings.Repeat("a page that lists a bucket twice, ", 8) + "the end"
+	run := &outcome.Run{Results: []outcome.Result{
+		{Target: "s3", Spec: "pagination / page size 2", Status: outcome.Fail, Summary: "cut",
+			Deviations: []outcome.Deviation{{Expected: "every bucket once", Seen: seen, Where: "page 2", Curl: curl}, {Expected: "x", Seen: "y"}}},
+		{Target: "s3", Spec: "filters / prefix", Status: outcome.Accepted,
+			Accepted: []outcome.Acceptance{{Status: outcome.Fail, Reason: "known: prefix ignored", Expires: "2027-01-31"}}},
+	}}
+	t.Setenv("COLUMNS", "80")
+	for _, tty := range []bool{false, true} {
+		var out bytes.Buffer
+		(&console{w: &out, tty: tty}).summary(run, "")
+		s := regexp.MustCompile("\033\\[[0-9;]*[mK]|\r").ReplaceAllString(out.String(), "")
+		joined := strings.Join(strings.Fields(strings.ReplaceAll(s, " \\\n", " ")), " ")
+		for _, want := range []string{"FAIL s3: pagination / page size 2", "expected: every bucket once", "seen: " + seen, "where: page 2",
+			"reproduce: " + curl, "(and 1 more deviation(s) in the reports)", "accepted by baseline: s3: filters / prefix: fail (known: prefix ignored, until 2027-01-31)"} {
+			if !strings.Contains(joined, want) {
+				t.Errorf("tty %v: the summary lacks %q:\n%s", tty, want, s)
+			}
+		}
+		// From the failure on, no line runs past 80 columns, but for
+		// one that holds a single word (an argument too long to break).
+		_, failure, _ := strings.Cut(s, "FAIL s3:")
+		for _, line := range strings.Split(failure, "\n") {
+			single := len(shellArgs(strings.TrimSpace(strings.TrimSuffix(line, " \\")))) == 1
+			if tty && len(line) > 80 && !single {
+				t.Errorf("at a terminal of 80 columns a line runs to %d: %q", len(line), line)
+			}
+		}
+		if !tty && !strings.Contains(s, "reproduce: "+curl+"\n") {
+			t.Errorf("in a log the curl line is not one line:\n%s", s)
+		}
+		if tty {
+			// Every continued line of the curl command ends " \" and the
+			// command reads back as the same arguments.
+			_, cmd, _ := strings.Cut(s, "reproduce: ")
+			cmd, _, _ = strings.Cut(cmd, "\naccepted")
+			cmd = strings.TrimSpace(cmd)
+			if strings.Count(cmd, "\n") == 0 || strings.Count(cmd, " \\\n") != strings.Count(cmd, "\n") {
+				t.Errorf("the curl line is not continued line by line:\n%s", cmd)
+			}
+			if got := strings.Join(shellArgs(strings.ReplaceAll(cmd, " \\\n", " ")), "|"); got != strings.Join(shellArgs(curl), "|") {
+				t.Errorf("wrapped, the curl line reads %q", got)
+			}
+		}
 	}
 }
 

@@ -307,7 +307,7 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "set-up: creating %d bucket(s) %s-NN%s in the order %s, not name order, so that a listing in creation order shows itself\n",
 			*buckets, suite.LiveRun.RunID, t.BucketSuffix, creationOrder(*buckets))
 	}
-	run, err := runSpecs("GET Service live run", runFacts{suite.LiveRun.RunID, suite.LiveRun.Targets}, files, *labels, *verbose, stderr)
+	run, err := runSpecs("GET Service live run", runFacts{RunID: suite.LiveRun.RunID, Targets: suite.LiveRun.Targets, Baseline: base, BaselineFile: *baselineFile}, files, *labels, *verbose, stderr)
 	var tapeErr error
 	if t.Client.Tape != nil {
 		tapeErr = writeTape(t, suite.LiveRun, tapeRun{labels: *labels, ownProfile: lf.profile != ""})

@@ -140,7 +140,7 @@ func (pb *playback) target() (*live.Target, error) {
 }
 
 // replay runs the live specs of the tape's run against its playback.
-func (pb *playback) replay(files reportFiles, stderr io.Writer) (*outcome.Run, error) {
+func (pb *playback) replay(files reportFiles, base *baseline.Baseline, baseFile string, stderr io.Writer) (*outcome.Run, error) {
 	t, err := pb.target()
 	if err != nil {
 		return nil, err
@@ -160,7 +160,7 @@ func (pb *playback) replay(files reportFiles, stderr io.Writer) (*outcome.Run, e
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
 	fmt.Fprintf(stderr, "%s: playing back %s to its live specs\n", pb.file, m["source"])
-	return runSpecs("GET Service live run, played back", runFacts{m["run"], targets}, files, m["label-filter"], false, stderr)
+	return runSpecs("GET Service live run, played back", runFacts{RunID: m["run"], Targets: targets, Baseline: base, BaselineFile: baseFile}, files, m["label-filter"], false, stderr)
 }
 
 // printVerdicts writes each spec's verdict, as the live run's reports
@@ -183,7 +183,7 @@ func printVerdicts(w io.Writer, source string, run *outcome.Run) {
 // optional capability the target lacks is unsupported, not a failure),
 // against the baseline's spec entries.
 func (pb *playback) judge(files reportFiles, base *baseline.Baseline, file string, gf gateFlags, verdicts, stderr io.Writer) error {
-	run, err := pb.replay(files, stderr)
+	run, err := pb.replay(files, base, file, stderr)
 	if err != nil {
 		return err
 	}

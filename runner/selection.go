@@ -47,7 +47,7 @@ func judgedSomething(run *outcome.Run) error {
 			if len(why) < 3 && !slices.Contains(why, reason) {
 				why = append(why, reason)
 			}
-		case outcome.Pass, outcome.Fail, outcome.Unsupported:
+		case outcome.Pass, outcome.Fail, outcome.Accepted, outcome.Unsupported:
 			judged++
 		}
 	}

@@ -63,6 +63,20 @@ type SpecKey struct {
 	Status outcome.Status
 }
 
+// Acceptance is e's word on what it accepts, as reports show it: what,
+// the reason, the expiry and where the entry is (file is the baseline's
+// name as the run was given it).
+func (e Entry) Acceptance(what, file string) outcome.Acceptance {
+	a := outcome.Acceptance{What: what, Reason: e.Reason, Status: e.Spec.Status}
+	if !e.Expires.IsZero() {
+		a.Expires = e.Expires.Format(dateLayout)
+	}
+	if file != "" && e.Line > 0 {
+		a.Entry = fmt.Sprintf("%s:%d", file, e.Line)
+	}
+	return a
+}
+
 // IsSpec reports whether e accepts a spec outcome rather than a finding.
 func (e Entry) IsSpec() bool { return e.Spec.ID != "" }
 
@@ -309,7 +323,7 @@ func (b *Baseline) CompareSpecs(results []outcome.Result, now time.Time) SpecRes
 	seen := map[SpecKey]bool{}
 	unjudged := map[[2]string]bool{} // target, spec id: the spec could not run
 	for _, res := range results {
-		k := SpecKey{Target: res.Target, ID: res.ID, Status: res.Status}
+		k := SpecKey{Target: res.Target, ID: res.ID, Status: res.Own()}
 		ran[res.Target] = true
 		seen[k] = true
 		if res.Status == outcome.Error {
@@ -318,7 +332,7 @@ func (b *Baseline) CompareSpecs(results []outcome.Result, now time.Time) SpecRes
 		if e, ok := accepted[k]; ok {
 			r.Accepted = append(r.Accepted, res)
 			r.AcceptedBy = append(r.AcceptedBy, e)
-		} else if res.Status == outcome.Fail || res.Status == outcome.Unsupported {
+		} else if k.Status == outcome.Fail || k.Status == outcome.Unsupported {
 			r.New = append(r.New, res)
 		}
 	}
@@ -378,7 +392,8 @@ func Format(findings []finding.Finding) []byte {
 func FormatSpecs(results []outcome.Result) []byte {
 	var buf bytes.Buffer
 	for _, res := range results {
-		if res.Status != outcome.Fail && res.Status != outcome.Unsupported {
+		status := res.Own()
+		if status != outcome.Fail && status != outcome.Unsupported {
 			continue
 		}
 		reason := outcome.FirstLine(res.Summary)
@@ -386,9 +401,9 @@ func FormatSpecs(results []outcome.Result) []byte {
 			reason = outcome.FirstLine(res.Message)
 		}
 		if reason == "" {
-			reason = string(res.Status) + ", without a summary"
+			reason = string(status) + ", without a summary"
 		}
-		writeEntry(&buf, Entry{Spec: SpecKey{Target: res.Target, ID: res.ID, Status: res.Status}, Reason: reason})
+		writeEntry(&buf, Entry{Spec: SpecKey{Target: res.Target, ID: res.ID, Status: status}, Reason: reason})
 	}
 	return buf.Bytes()
 }

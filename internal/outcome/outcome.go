@@ -35,10 +35,14 @@ const (
 	// Skipped: the spec does not apply (the contract documents no such
 	// feature, --read-only, a label filter).
 	Skipped Status = "skipped"
+	// Accepted: the spec would fail (or end unsupported), and the
+	// baseline accepts that: its findings or its outcome. The result's
+	// Accepted says what, why and until when. It does not fail a run.
+	Accepted Status = "accepted"
 )
 
 // Statuses lists the statuses in report order.
-var Statuses = []Status{Pass, Fail, Error, Unsupported, Skipped}
+var Statuses = []Status{Pass, Fail, Error, Accepted, Unsupported, Skipped}
 
 // Result is one spec against one target.
 type Result struct {
@@ -66,6 +70,55 @@ type Result struct {
 	// Output is what the spec wrote to GinkgoWriter: its exchanges'
 	// findings, accepted findings, retries.
 	Output string `json:"output,omitempty"`
+	// Accepted is what the baseline accepts of this spec: each finding,
+	// or the outcome itself. The status is Accepted when, without them,
+	// the spec would have failed.
+	Accepted []Acceptance `json:"accepted,omitempty"`
+}
+
+// Own is the status the spec came to before any baseline: an accepted
+// outcome's own (fail or unsupported); else Status.
+func (r *Result) Own() Status {
+	if r.Status == Accepted {
+		for _, a := range r.Accepted {
+			if a.Status != "" {
+				return a.Status
+			}
+		}
+	}
+	return r.Status
+}
+
+// Accept marks the result as accepted by a baseline entry: its status
+// becomes Accepted, its own kept in the acceptance.
+func (r *Result) Accept(a Acceptance) {
+	a.Status = r.Own()
+	if a.What == "" {
+		a.What = string(a.Status) + ": " + cmp.Or(r.Summary, FirstLine(r.Message))
+	}
+	r.Accepted = append(r.Accepted, a)
+	r.Status = Accepted
+}
+
+// Acceptance is one thing a baseline accepts, and the entry's word on it.
+type Acceptance struct {
+	// What is accepted: a finding ("fixtures/docs/cos/x.txtar:12:3:
+	// error schema.type ...") or an outcome ("fail: expected ...").
+	What string `json:"what"`
+	// Status is the spec's own status, for an accepted outcome.
+	Status  Status `json:"status,omitempty"`
+	Reason  string `json:"reason"`
+	Expires string `json:"expires,omitempty"` // YYYY-MM-DD, when the entry has one
+	Entry   string `json:"entry,omitempty"`   // the baseline's file:line
+}
+
+// String reads "accepted by the baseline (until 2027-01-31): REASON".
+func (a Acceptance) String() string {
+	until := ""
+	if a.Expires != "" {
+		until = " until " + a.Expires
+	}
+	return fmt.Sprintf("accepted%s: %s", until, a.Reason)
 }
 
 // Deviation is one thing a target did that its contract does not allow.
@@ -91,6 +144,13 @@ type Run struct {
 	// Requests counts the requests sent to live targets, retries
 	// included.
 	Requests int `json:"requests,omitempty"`
+	// Tool is the runner's version; Vendor, Endpoint (never with
+	// credentials), Region and Signature describe a live run's target.
+	Tool      string `json:"tool,omitempty"`
+	Vendor    string `json:"vendor,omitempty"`
+	Endpoint  string `json:"endpoint,omitempty"`
+	Region    string `json:"region,omitempty"`
+	Signature string `json:"signature,omitempty"`
 	// Error says why the run as a whole could not judge, when it could
 	// not: "set-up: creating bucket gsc-…-00 was refused: 403
 	// AccessDenied".
@@ -197,6 +257,24 @@ func Merge(title string, runs ...*Run) *Run {
 			}
 		}
 		m.Results = append(m.Results, r.Results...)
+	}
+	for _, field := range []struct {
+		dst *string
+		get func(*Run) string
+	}{
+		{&m.Tool, func(r *Run) string { return r.Tool }},
+		{&m.Vendor, func(r *Run) string { return r.Vendor }},
+		{&m.Endpoint, func(r *Run) string { return r.Endpoint }},
+		{&m.Region, func(r *Run) string { return r.Region }},
+		{&m.Signature, func(r *Run) string { return r.Signature }},
+	} {
+		var values []string
+		for _, r := range runs {
+			if v := field.get(r); v != "" && !slices.Contains(values, v) {
+				values = append(values, v)
+			}
+		}
+		*field.dst = strings.Join(values, ", ")
 	}
 	m.RunID = strings.Join(ids, ", ")
 	m.Error = strings.Join(errs, "; ")

@@ -88,6 +88,10 @@ func JUnit(w io.Writer, run *outcome.Run) error {
 			case outcome.Skipped:
 				s.Skipped++
 				c.Skipped = &junitMessage{Type: "skipped", Message: xmlSafe(r.Summary)}
+			case outcome.Accepted:
+				// It passes the gate: a passed case that says what the
+				// baseline accepts, first thing in its output.
+				c.SystemOut = xmlSafe(acceptedText(r) + r.Output)
 			}
 			s.Cases = append(s.Cases, c)
 		}
@@ -135,6 +139,22 @@ func failureText(r outcome.Result) string {
 	return b.String()
 }
 
+// acceptedText lists what the baseline accepts of a spec, a line each.
+func acceptedText(r outcome.Result) string {
+	var b strings.Builder
+	for _, a := range r.Accepted {
+		fmt.Fprintf(&b, "accepted by baseline: %s: %s", a.What, a.Reason)
+		if a.Expires != "" {
+			fmt.Fprintf(&b, " (until %s)", a.Expires)
+		}
+		if a.Entry != "" {
+			fmt.Fprintf(&b, " [%s]", a.Entry)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 // runProps are a testsuite's properties: its vendor and the run's facts
 // that are known.
 func runProps(run *outcome.Run, vendor string) []junitProp {
@@ -145,6 +165,10 @@ func runProps(run *outcome.Run, vendor string) []junitProp {
 		}
 	}
 	add("vendor", vendor)
+	add("tool", run.Tool)
+	add("endpoint", run.Endpoint)
+	add("region", run.Region)
+	add("signature", run.Signature)
 	add("run-id", run.RunID)
 	if run.Requests > 0 {
 		add("requests", fmt.Sprint(run.Requests))

@@ -30,6 +30,7 @@ var mdSymbols = map[outcome.Status]string{
 	outcome.Pass:        "✅",
 	outcome.Fail:        "❌",
 	outcome.Error:       "⛔",
+	outcome.Accepted:    "☑️",
 	outcome.Unsupported: "⚠️",
 	outcome.Skipped:     "⏭",
 }
@@ -46,40 +47,71 @@ func Markdown(w io.Writer, run *outcome.Run) error {
 
 func markdown(w io.Writer, run *outcome.Run, limit int) error {
 	const reserve = 300 // for the note on what was left out
-	m := newMatrix(run)
+	gs := groups(run)
 	var b strings.Builder
 
 	fmt.Fprintf(&b, "# %s\n\n", inline(title(run), specRunes))
-	if s := header(run); s != "" {
-		fmt.Fprintf(&b, "%s.\n\n", inline(upperFirst(s), fieldRunes))
+	if facts := Metadata(run); len(facts) > 0 {
+		var parts []string
+		for _, f := range facts {
+			parts = append(parts, fmt.Sprintf("**%s** %s", f.Name, inline(f.Value, fieldRunes)))
+		}
+		fmt.Fprintf(&b, "%s\n\n", strings.Join(parts, " · "))
 	}
 	if run.Error != "" {
 		fmt.Fprintf(&b, "**The run could not judge**: %s\n\n", inline(run.Error, fieldRunes))
 	}
-	var tallies []string
-	for _, t := range m.targets {
-		tallies = append(tallies, fmt.Sprintf("**%s**: %s", inline(t, nameRunes), tallyText(tally(run, t))))
-	}
-	if len(tallies) == 0 {
+	if len(gs) == 0 {
 		b.WriteString("No results.\n")
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	fmt.Fprintf(&b, "%s\n\n", strings.Join(tallies, "; "))
-
-	b.WriteString("| spec |")
-	for _, t := range m.targets {
-		fmt.Fprintf(&b, " %s |", inline(t, nameRunes))
+	counts := run.Counts()
+	n := make([]int, len(outcome.Statuses))
+	for i, s := range outcome.Statuses {
+		n[i] = counts[s]
 	}
-	b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(m.targets)) + "\n")
-	rowsLeft := 0
-	for i, spec := range m.specs {
-		row := mdRow(spec, m.cells[i])
-		if b.Len()+len(row)+reserve > limit {
-			rowsLeft = len(m.specs) - i
-			break
+	fmt.Fprintf(&b, "%d results: %s.\n\n", len(run.Results), tallyText(n))
+
+	rows, rowsLeft := 0, 0
+	for _, g := range gs {
+		rows += len(g.Rows)
+		if rowsLeft > 0 {
+			rowsLeft += len(g.Rows)
+			continue
 		}
-		b.WriteString(row)
+		tallies := tallyText(g.Tally)
+		if !g.ByArea && len(g.Columns) > 1 {
+			var each []string
+			for _, t := range g.Columns {
+				each = append(each, fmt.Sprintf("**%s**: %s", inline(t, nameRunes), tallyText(tally(run, t))))
+			}
+			tallies = strings.Join(each, "; ")
+		}
+		head := fmt.Sprintf("## %s\n\n%s\n\n", inline(groupHeading(g), specRunes), tallies)
+		corner := "spec"
+		if g.ByArea {
+			corner = "recording"
+		}
+		head += "| " + corner + " |"
+		for _, c := range g.Columns {
+			head += fmt.Sprintf(" %s |", inline(c, nameRunes))
+		}
+		head += "\n| --- |" + strings.Repeat(" --- |", len(g.Columns)) + "\n"
+		if b.Len()+len(head)+reserve > limit {
+			rowsLeft += len(g.Rows)
+			continue
+		}
+		b.WriteString(head)
+		for i, r := range g.Rows {
+			row := mdRow(r.name(g), r.Cells)
+			if b.Len()+len(row)+reserve > limit {
+				rowsLeft += len(g.Rows) - i
+				break
+			}
+			b.WriteString(row)
+		}
+		b.WriteString("\n")
 	}
 
 	failures, failuresLeft := 0, 0
@@ -89,7 +121,7 @@ func markdown(w io.Writer, run *outcome.Run, limit int) error {
 			continue
 		}
 		if failures == 0 {
-			b.WriteString("\n## Failures\n\n")
+			b.WriteString("## Failures\n\n")
 		}
 		failures++
 		block := mdFailure(res)
@@ -100,32 +132,17 @@ func markdown(w io.Writer, run *outcome.Run, limit int) error {
 		b.WriteString(block)
 	}
 
-	errors, errorsLeft := 0, 0
-	for i := range run.Results {
-		res := &run.Results[i]
-		if res.Status != outcome.Error {
-			continue
-		}
-		if errors == 0 {
-			if !strings.HasSuffix(b.String(), "\n\n") {
-				b.WriteString("\n")
-			}
-			b.WriteString("## Could not run\n\n")
-		}
-		errors++
-		line := mdError(res)
-		if errorsLeft > 0 || b.Len()+len(line)+reserve > limit {
-			errorsLeft++
-			continue
-		}
-		b.WriteString(line)
-	}
+	errors, errorsLeft := section(&b, run, outcome.Error, "Could not run", limit-reserve, mdError)
+	accepted, acceptedLeft := section(&b, run, outcome.Accepted, "Accepted by the baseline", limit-reserve, mdAccepted)
 
-	if rowsLeft > 0 || failuresLeft > 0 || errorsLeft > 0 {
+	if rowsLeft > 0 || failuresLeft > 0 || errorsLeft > 0 || acceptedLeft > 0 {
 		fmt.Fprintf(&b, "\n_Left out to stay within the 1 MiB limit of a CI job summary: %d of %d matrix rows, %d of %d failures",
-			rowsLeft, len(m.specs), failuresLeft, failures)
+			rowsLeft, rows, failuresLeft, failures)
 		if errors > 0 {
 			fmt.Fprintf(&b, ", %d of %d specs that could not run", errorsLeft, errors)
+		}
+		if accepted > 0 {
+			fmt.Fprintf(&b, ", %d of %d accepted specs", acceptedLeft, accepted)
 		}
 		b.WriteString("._\n")
 	}
@@ -133,10 +150,63 @@ func markdown(w io.Writer, run *outcome.Run, limit int) error {
 	return err
 }
 
-// mdRow is one spec's row of the matrix.
-func mdRow(spec string, cells []cell) string {
+// groupHeading names a group: its vendor, and its targets when they say
+// more.
+func groupHeading(g group) string {
+	if g.Title == g.Vendor {
+		return g.Vendor
+	}
+	return g.Vendor + ": " + g.Title
+}
+
+// section writes a heading and an entry per result of one status, as
+// long as they fit under limit; it returns how many there were and how
+// many were left out.
+func section(b *strings.Builder, run *outcome.Run, status outcome.Status, heading string, limit int, entry func(*outcome.Result) string) (n, left int) {
+	for i := range run.Results {
+		res := &run.Results[i]
+		if res.Status != status {
+			continue
+		}
+		if n == 0 {
+			if !strings.HasSuffix(b.String(), "\n\n") {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(b, "## %s\n\n", heading)
+		}
+		n++
+		text := entry(res)
+		if left > 0 || b.Len()+len(text) > limit {
+			left++
+			continue
+		}
+		b.WriteString(text)
+	}
+	return n, left
+}
+
+// mdAccepted is one accepted spec: what the baseline accepts of it, why,
+// until when and where the entry is.
+func mdAccepted(res *outcome.Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| %s |", inline(spec, specRunes))
+	fmt.Fprintf(&b, "- %s **%s**: %s\n", mdSymbols[outcome.Accepted], inline(res.Target, nameRunes), inline(res.Spec, specRunes))
+	for _, a := range res.Accepted {
+		fmt.Fprintf(&b, "  - %s: %s", inline(a.What, fieldRunes), inline(a.Reason, fieldRunes))
+		if a.Expires != "" {
+			fmt.Fprintf(&b, " (until %s)", a.Expires)
+		}
+		if a.Entry != "" {
+			fmt.Fprintf(&b, " \\[%s\\]", inline(a.Entry, nameRunes))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// mdRow is one row of a group's table.
+func mdRow(name string, cells []cell) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "| %s |", inline(name, specRunes))
 	for _, c := range cells {
 		b.WriteString(" ")
 		switch c.status {

@@ -92,9 +92,9 @@ func TestMarkdownHostileSummary(t *testing.T) {
 	want := [][]string{
 		{"spec", "versitygw", "minio", "s3 recordings"},
 		{"auth / anonymous request is rejected", "✅ pass", "❌ fail: seen | &lt;img", "✅ pass"},
+		{"auth / request signed two hours ago is rejected", "⏭ skipped", "✅ pass", "✅ pass"},
 		{"pagination / walks every bucket once / page size 1", "❌ fail: page size 1 returned 2 buckets", "✅ pass", "⏭ skipped"},
 		{"filters / prefix is honoured", "⚠️ unsupported: prefix ignored", "✅ pass", "⏭ skipped"},
-		{"auth / request signed two hours ago is rejected", "⏭ skipped", "✅ pass", "✅ pass"},
 		{"schema / every bucket has a creation date", "–", "✅ pass", "❌ fail: Bucket 2 has no CreationDate"},
 		{"headers / answers with the contract's headers", "⛔ error: set-up: creating bucket gsc-1a2b3c4d-00 was refused: 403 AccessDenied", "✅ pass", "✅ pass"},
 	}
@@ -172,7 +172,7 @@ func bigRun() *outcome.Run {
 	for spec := range 200 {
 		for target := range 6 {
 			run.Results = append(run.Results, outcome.Result{
-				Target: fmt.Sprintf("target %d", target), Spec: fmt.Sprintf("spec %d", spec), Status: outcome.Fail,
+				Target: fmt.Sprintf("target %d", target), Vendor: "v", Spec: fmt.Sprintf("spec %d", spec), Status: outcome.Fail,
 				Summary:    long,
 				Deviations: []outcome.Deviation{{Expected: long, Seen: long, Where: long, Curl: "curl " + strings.Repeat("'a' ", 1000)}},
 			})
@@ -224,9 +224,9 @@ func TestMarkdownError(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"Run gsc-1a2b3c4d.\n",
+		"**run** gsc-1a2b3c4d\n",
 		"**The run could not judge**: set-up: creating bucket gsc-1a2b3c4d-00 was refused: 403 \\<AccessDenied\\>\n",
-		"**a**: 0 pass, 0 fail, 1 error, 0 unsupported, 0 skipped",
+		"## a\n\n0 pass, 0 fail, 1 error, 0 accepted, 0 unsupported, 0 skipped",
 		"| s | ⛔ error |",
 		"## Could not run\n\n- ⛔ **a**: s: the endpoint stalled\n",
 	} {
@@ -253,7 +253,32 @@ func TestMarkdownError(t *testing.T) {
 	if err := markdown(&b, big, 100_000); err != nil {
 		t.Fatal(err)
 	}
-	if b.Len() > 100_000 || !strings.Contains(b.String(), "600 of 600 specs that could not run._") {
+	if b.Len() > 100_000 || !regexp.MustCompile(`[1-9][0-9]* of 600 specs that could not run\._`).MatchString(b.String()) {
 		t.Errorf("%d bytes; the note does not count what could not run:\n%s", b.Len(), b.String()[max(0, b.Len()-300):])
+	}
+}
+
+// Accepted specs are a status of their own in the tables and the tally,
+// and listed with what the baseline accepts, why, until when and where
+// the entry is.
+func TestMarkdownAccepted(t *testing.T) {
+	run := &outcome.Run{Results: []outcome.Result{
+		{Target: "cos recordings", Vendor: "cos", Spec: "schema / x.txtar (docs/cos)", Status: outcome.Accepted,
+			Accepted: []outcome.Acceptance{{What: "fixtures/docs/cos/x.txtar:12:3: error schema.type", Reason: "the doc's sample has a number", Expires: "2027-01-31", Entry: "fixtures/docs/baseline.txt:7"}}},
+		{Target: "cos recordings", Vendor: "cos", Spec: "headers / x.txtar (docs/cos)", Status: outcome.Pass},
+	}}
+	var b bytes.Buffer
+	if err := Markdown(&b, run); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"2 results: 1 pass, 0 fail, 0 error, 1 accepted, 0 unsupported, 0 skipped.",
+		"| recording | schema | headers |",
+		"| x.txtar (docs/cos) | ☑️ accepted: the doc's sample has a number (until 2027-01-31) | ✅ pass |",
+		"## Accepted by the baseline\n\n- ☑️ **cos recordings**: schema / x.txtar (docs/cos)\n  - fixtures/docs/cos/x.txtar:12:3: error schema.type: the doc's sample has a number (until 2027-01-31) \\[fixtures/docs/baseline.txt:7\\]\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the summary lacks %q:\n%s", want, b.String())
+		}
 	}
 }

@@ -9,18 +9,10 @@ import (
 	"github.com/getservice-conformance/gsc/internal/outcome"
 )
 
-// matrix lays a run out as specs (rows, in first-seen order) by targets
-// (columns, in first-seen order), the shape both the Markdown and the
-// HTML report show.
-type matrix struct {
-	targets []string
-	specs   []string
-	cells   [][]cell // [spec][target]
-}
-
-// cell is what one spec came to against one target. A spec may run more
-// than once against a target (a table entry repeated); the cell then
-// shows the worst status and keeps every result.
+// cell is what one spec came to against one target (or, in a turned
+// table, one recording in one area). A spec may run more than once
+// against a target (a table entry repeated); the cell then shows the
+// worst status and keeps every result.
 type cell struct {
 	status  outcome.Status // "" when the spec did not run for the target
 	results []*outcome.Result
@@ -33,44 +25,37 @@ func rank(s outcome.Status) int {
 		return 1
 	case outcome.Pass:
 		return 2
-	case outcome.Unsupported:
+	case outcome.Accepted:
 		return 3
-	case outcome.Error:
+	case outcome.Unsupported:
 		return 4
-	case outcome.Fail:
+	case outcome.Error:
 		return 5
+	case outcome.Fail:
+		return 6
 	}
 	return 0 // an unknown status, or none
 }
 
-func newMatrix(run *outcome.Run) *matrix {
-	m := &matrix{targets: run.Targets()}
-	row := map[string]int{}
-	for i := range run.Results {
-		res := &run.Results[i]
-		r, ok := row[res.Spec]
-		if !ok {
-			r = len(m.specs)
-			row[res.Spec] = r
-			m.specs = append(m.specs, res.Spec)
-			m.cells = append(m.cells, make([]cell, len(m.targets)))
-		}
-		c := &m.cells[r][slices.Index(m.targets, res.Target)]
-		if c.results == nil || rank(res.Status) > rank(c.status) {
-			c.status = res.Status
-		}
-		c.results = append(c.results, res)
-	}
-	return m
-}
-
 // summary is the one line the cell shows: that of its first result with
-// the cell's status.
+// the cell's status; for an accepted one, the baseline's reason.
 func (c cell) summary() string {
 	for _, r := range c.results {
-		if r.Status == c.status {
-			return r.Summary
+		if r.Status != c.status {
+			continue
 		}
+		if r.Status == outcome.Accepted && len(r.Accepted) > 0 {
+			a := r.Accepted[0]
+			s := a.Reason
+			if a.Expires != "" {
+				s += " (until " + a.Expires + ")"
+			}
+			if a.Status != "" {
+				return string(a.Status) + ", accepted: " + s
+			}
+			return s
+		}
+		return r.Summary
 	}
 	return ""
 }
@@ -88,7 +73,8 @@ func tally(run *outcome.Run, target string) []int {
 	return n
 }
 
-// tallyText reads "3 pass, 1 fail, 0 error, 0 unsupported, 2 skipped".
+// tallyText reads "3 pass, 1 fail, 0 error, 0 accepted, 0 unsupported,
+// 2 skipped".
 func tallyText(n []int) string {
 	parts := make([]string, len(n))
 	for i, s := range outcome.Statuses {
@@ -97,17 +83,36 @@ func tallyText(n []int) string {
 	return strings.Join(parts, ", ")
 }
 
-// when reads "started 2025-01-02 03:04:05 UTC, took 1.5s", leaving out
-// what the run does not know.
-func when(run *outcome.Run) string {
-	var parts []string
+// Fact is one line of a report's header: what the run was.
+type Fact struct{ Name, Value string }
+
+// Metadata is what a report's header says of the run, leaving out what
+// the run does not know: the tool's version, the vendor, the endpoint
+// (never with credentials: the runner refuses a URL with user
+// information), region, signature, run id, start, duration and requests.
+func Metadata(run *outcome.Run) []Fact {
+	var fs []Fact
+	add := func(name, value string) {
+		if value != "" {
+			fs = append(fs, Fact{name, value})
+		}
+	}
+	add("tool", run.Tool)
+	add("vendor", run.Vendor)
+	add("endpoint", run.Endpoint)
+	add("region", run.Region)
+	add("signature", run.Signature)
+	add("run", run.RunID)
 	if !run.Started.IsZero() {
-		parts = append(parts, "started "+run.Started.UTC().Format("2006-01-02 15:04:05 UTC"))
+		add("started", run.Started.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}
 	if run.Duration > 0 {
-		parts = append(parts, "took "+run.Duration.Round(time.Millisecond).String())
+		add("duration", run.Duration.Round(time.Millisecond).String())
 	}
-	return strings.Join(parts, ", ")
+	if run.Requests > 0 {
+		add("requests", fmt.Sprint(run.Requests))
+	}
+	return fs
 }
 
 // Facts reads "run gsc-1a2b3c4d, 57 requests", leaving out what the run
@@ -123,18 +128,6 @@ func Facts(run *outcome.Run) string {
 		parts = append(parts, fmt.Sprintf("%d requests", run.Requests))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// header is when the run was and its facts, as one clause:
-// "started …, took 1.5s; run gsc-1a2b3c4d, 57 requests".
-func header(run *outcome.Run) string {
-	var parts []string
-	for _, p := range []string{when(run), Facts(run)} {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return strings.Join(parts, "; ")
 }
 
 func title(run *outcome.Run) string {

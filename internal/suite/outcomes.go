@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -17,6 +18,10 @@ import (
 // deadline passed); its value is the reason, on one line. The spec then
 // ends with Skip(reason), and Outcomes reports it as outcome.Error.
 const ErrorEntry = "error"
+
+// AcceptedEntry names a report entry holding an outcome.Acceptance: a
+// finding the baseline accepts.
+const AcceptedEntry = "accepted"
 
 // Outcomes turns a Ginkgo report into the run the reports show: one result
 // per spec (It) and target. Specs a label filter left out are not results;
@@ -62,6 +67,10 @@ func result(s types.SpecReport) outcome.Result {
 			}
 		case UnsupportedEntry:
 			unsupported = e.Value.String()
+		case AcceptedEntry:
+			if a, ok := e.Value.GetRawValue().(outcome.Acceptance); ok {
+				res.Accepted = append(res.Accepted, a)
+			}
 		case ErrorEntry:
 			if couldNot == "" {
 				couldNot = outcome.FirstLine(e.Value.String())
@@ -78,6 +87,10 @@ func result(s types.SpecReport) outcome.Result {
 		if res.Message == "" {
 			res.Message = couldNot
 		}
+	case s.State == types.SpecStatePassed && len(res.Accepted) > 0:
+		// It passes only because the baseline accepts what it found.
+		res.Status = outcome.Accepted
+		res.Summary = fmt.Sprintf("%d finding(s) accepted: %s", len(res.Accepted), res.Accepted[0].Reason)
 	case s.State == types.SpecStatePassed:
 		res.Status = outcome.Pass
 	case s.State == types.SpecStateSkipped && unsupported != "":

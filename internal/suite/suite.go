@@ -137,9 +137,13 @@ func judge(rec *exchange.Recording, area string) {
 	var problems []string
 	if Current.Baseline != nil {
 		res := Current.Baseline.Compare(got, map[string]bool{rec.File: true})
-		for _, f := range res.Accepted {
+		for i, f := range res.Accepted {
 			fmt.Fprintf(GinkgoWriter, "accepted by baseline: %s\n", f)
-			AddReportEntry("accepted finding", f.String(), ReportEntryVisibilityFailureOrVerbose)
+			a := outcome.Acceptance{What: f.String()}
+			if i < len(res.AcceptedBy) {
+				a = res.AcceptedBy[i].Acceptance(f.String(), Current.Baseline.File)
+			}
+			AddReportEntry(AcceptedEntry, a, ReportEntryVisibilityNever)
 		}
 		for _, e := range res.Stale {
 			if finding.AreaOf(e.Key.Check) == area {
