@@ -324,7 +324,7 @@ func TestRunWithProfile(t *testing.T) {
 	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--profile", profile,
 		"--label-filter", "pagination", "--junit", filepath.Join(t.TempDir(), "j.xml"))
 	out, _ := cmd.CombinedOutput()
-	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), `saw 200 "" (max-buckets=4)`) {
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), `seen: 200 ""`) || !strings.Contains(string(out), "where: max-buckets=4") {
 		t.Errorf("exit %d, want 1 with max-buckets=4 refused by the profile\n%s", code, out)
 	}
 }

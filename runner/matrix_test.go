@@ -17,9 +17,9 @@ func TestMatrixError(t *testing.T) {
 	write := func(name string, run *outcome.Run) string { return writeResults(t, dir, name, run) }
 	const refused = "set-up: creating bucket gsc-bbbbbbbb-00 was refused: 403 AccessDenied"
 	a := write("a.json", &outcome.Run{RunID: "gsc-aaaaaaaa", Requests: 10, Results: []outcome.Result{
-		{Target: "versitygw", Spec: "walks", ID: "walks", Status: outcome.Pass}}})
+		{Target: "versitygw", Vendor: "s3", Spec: "walks", ID: "walks", Status: outcome.Pass}}})
 	b := write("b.json", &outcome.Run{RunID: "gsc-bbbbbbbb", Requests: 5, Error: refused, Results: []outcome.Result{
-		{Target: "minio", Spec: "walks", ID: "walks", Status: outcome.Error, Summary: refused}}})
+		{Target: "minio", Vendor: "s3", Spec: "walks", ID: "walks", Status: outcome.Error, Summary: refused}}})
 	md, html, junit, results := filepath.Join(dir, "m.md"), filepath.Join(dir, "m.html"), filepath.Join(dir, "junit.xml"), filepath.Join(dir, "m.json")
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"matrix", "--markdown", md, "--html", html, "--junit", junit, "--results", results, a, b}, &stdout, &stderr); code != 0 {
@@ -33,9 +33,9 @@ func TestMatrixError(t *testing.T) {
 		return string(data)
 	}
 	for file, wants := range map[string][]string{
-		md: {"Run gsc-aaaaaaaa, gsc-bbbbbbbb, 15 requests", "**The run could not judge**: gsc-bbbbbbbb: " + refused,
+		md: {"**run** gsc-aaaaaaaa, gsc-bbbbbbbb · **requests** 15", "**The run could not judge**: gsc-bbbbbbbb: " + refused,
 			"| walks | ✅ pass | ⛔ error: " + refused + " |", "## Could not run"},
-		html:  {`class="error" data-status="error"`, `id="run-error"`, "run gsc-aaaaaaaa, gsc-bbbbbbbb, 15 requests"},
+		html:  {`class="error" data-status="error"`, `id="run-error"`, "<dt>run</dt><dd>gsc-aaaaaaaa, gsc-bbbbbbbb</dd>", "<dt>requests</dt><dd>15</dd>"},
 		junit: {`errors="1"`, `<error type="could-not-run" message="` + refused + `"`},
 	} {
 		got := read(file)

@@ -150,8 +150,8 @@ func writeResults(t *testing.T, dir, name string, run *outcome.Run) string {
 func TestMatrix(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, run *outcome.Run) string { return writeResults(t, dir, name, run) }
-	a := write("a.json", &outcome.Run{Results: []outcome.Result{{Target: "versitygw", Spec: "walks", ID: "walks", Status: outcome.Pass}}})
-	b := write("b.json", &outcome.Run{Results: []outcome.Result{{Target: "minio", Spec: "walks", ID: "walks", Status: outcome.Unsupported, Summary: "max-buckets=1 is ignored"}}})
+	a := write("a.json", &outcome.Run{Results: []outcome.Result{{Target: "versitygw", Vendor: "s3", Spec: "walks", ID: "walks", Status: outcome.Pass}}})
+	b := write("b.json", &outcome.Run{Results: []outcome.Result{{Target: "minio", Vendor: "s3", Spec: "walks", ID: "walks", Status: outcome.Unsupported, Summary: "max-buckets=1 is ignored"}}})
 	md, html := filepath.Join(dir, "m.md"), filepath.Join(dir, "m.html")
 	tests := []struct {
 		name string
