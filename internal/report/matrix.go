@@ -51,7 +51,7 @@ func (c cell) summary() string {
 				s += " (until " + a.Expires + ")"
 			}
 			if a.Status != "" {
-				return string(a.Status) + ", accepted: " + s
+				return "(" + string(a.Status) + ") " + s
 			}
 			return s
 		}
