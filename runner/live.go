@@ -115,6 +115,7 @@ type liveFlags struct {
 	vendor, endpoint, region, signature, addressing, appid string
 	credentials, caFile, profile                           string
 	insecure                                               bool
+	anonymous                                              bool // no credentials: runner list only declares specs
 	timeout                                                time.Duration
 }
 
@@ -176,9 +177,11 @@ func (f *liveFlags) target() (*live.Target, error) {
 	if region == "" && c.Profile.Reference != nil {
 		region = c.Profile.Reference.Region
 	}
-	creds, err := credentials(f.vendor, f.credentials)
-	if err != nil {
-		return nil, err
+	var creds signer.Credentials
+	if !f.anonymous {
+		if creds, err = credentials(f.vendor, f.credentials); err != nil {
+			return nil, err
+		}
 	}
 	tlsConfig := &tls.Config{InsecureSkipVerify: f.insecure}
 	if f.caFile != "" {
@@ -244,14 +247,16 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	writeBaseline := fs.String("write-baseline", "", "write the run's failed and unsupported specs as a baseline to this file (their summaries as reasons: edit them)")
 	files := reportFiles{stdout: stdout}
 	files.register(fs, "reports/junit.xml")
-	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
+	var sf selectionFlags
+	sf.register(fs, "'auth || pagination'", true)
 	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
 	deadline := deadlineFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return usagef("run: %w", err)
 	}
-	if fs.NArg() > 0 {
-		return usagef("run: unexpected argument %q", fs.Arg(0))
+	if len(pos) > 0 {
+		return usagef("run: unexpected argument %q", pos[0])
 	}
 	if *buckets < 1 || *buckets > 100 {
 		return usagef("run: --buckets must be between 1 and 100")
@@ -259,7 +264,8 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	if *deadline <= 0 {
 		return usagef("run: --deadline must be more than 0")
 	}
-	if err := checkLabelFilter("run", *labels); err != nil {
+	sel, err := sf.resolve("run")
+	if err != nil {
 		return err
 	}
 	var base *baseline.Baseline
@@ -307,10 +313,10 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "set-up: creating %d bucket(s) %s-NN%s in the order %s, not name order, so that a listing in creation order shows itself\n",
 			*buckets, suite.LiveRun.RunID, t.BucketSuffix, creationOrder(*buckets))
 	}
-	run, err := runSpecs("GET Service live run", runFacts{suite.LiveRun.RunID, suite.LiveRun.Targets}, files, *labels, *verbose, stderr)
+	run, err := runSpecs("GET Service live run", runFacts{suite.LiveRun.RunID, suite.LiveRun.Targets}, files, sel, *verbose, stderr)
 	var tapeErr error
 	if t.Client.Tape != nil {
-		tapeErr = writeTape(t, suite.LiveRun, tapeRun{labels: *labels, ownProfile: lf.profile != ""})
+		tapeErr = writeTape(t, suite.LiveRun, tapeRun{sel: sel, ownProfile: lf.profile != ""})
 	}
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err

@@ -36,7 +36,7 @@ func runSource(runID string, t *live.Target) string {
 // tapeRun is what a tape says about the run it was taken from: all a
 // playback needs to ask what the run asked.
 type tapeRun struct {
-	labels     string
+	sel        selection
 	ownProfile bool // --profile: a file the tape does not hold
 }
 
@@ -59,7 +59,9 @@ func writeTape(t *live.Target, cfg suite.LiveConfig, how tapeRun) error {
 		{"suffix", t.BucketSuffix},
 		{"buckets", strconv.Itoa(cfg.Buckets)},
 		{"read-only", strconv.FormatBool(cfg.ReadOnly)},
-		{"label-filter", how.labels},
+		{"label-filter", how.sel.labels},
+		{"focus", how.sel.focus},
+		{"fail-fast", strconv.FormatBool(how.sel.failFast)},
 		{"profile", map[bool]string{true: "own", false: ""}[how.ownProfile]},
 		{"started", cfg.Started.Format(time.RFC3339Nano)},
 	}
@@ -160,7 +162,7 @@ func (pb *playback) replay(files reportFiles, stderr io.Writer) (*outcome.Run, e
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
 	fmt.Fprintf(stderr, "%s: playing back %s to its live specs\n", pb.file, m["source"])
-	return runSpecs("GET Service live run, played back", runFacts{m["run"], targets}, files, m["label-filter"], false, stderr)
+	return runSpecs("GET Service live run, played back", runFacts{m["run"], targets}, files, selection{labels: m["label-filter"], focus: m["focus"], failFast: m["fail-fast"] == "true"}, false, stderr)
 }
 
 // printVerdicts writes each spec's verdict, as the live run's reports

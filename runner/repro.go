@@ -28,23 +28,6 @@ func (h *headerFlags) Set(v string) error {
 	return nil
 }
 
-// parseInterleaved parses flags that may come before, between or after
-// the positional arguments (runner sign GET URL -H ..., runner replay
-// FILE --exchange N) and returns the positional ones.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return positional, nil
-		}
-		positional, args = append(positional, args[0]), args[1:]
-	}
-}
-
 // runSign prints the headers that sign a request in a vendor's dialect
 // (Authorization, its date, payload hash, session token), one per line,
 // for curl -H @- to send: the repro of a dialect curl cannot sign.
