@@ -15,7 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	)
+)
 
 // Exit codes.
 const (
