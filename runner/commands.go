@@ -56,7 +56,7 @@ var commands = []command{
 		synopsis:    "--vendor V --endpoint URL [flags]",
 		description: "Signs real GET Service requests, creates the run's own buckets (unless --read-only), judges every answer and deletes what it created on every exit path. Credentials come from the environment, a --credentials file, or the vendor's own configuration files, never from a flag.",
 		examples: []string{
-			"runner run --vendor s3 --endpoint https://s3.us-east-1.amazonaws.com --region us-east-1 --profile-name ci",
+			"runner run --vendor s3 --endpoint https://s3.us-east-1.amazonaws.com --region us-east-1 --profile ci",
 			"runner run --vendor cos --endpoint https://service.cos.myqcloud.com --label-filter auth --fail-fast",
 			"runner run --vendor s3 --endpoint http://127.0.0.1:7070 --rerun-failed reports/results.json",
 		},

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -40,37 +40,63 @@ var credentialEnv = map[string][3][]string{
 	"qingstor": {{"QINGSTOR_ACCESS_KEY_ID", "QY_ACCESS_KEY_ID"}, {"QINGSTOR_SECRET_ACCESS_KEY", "QY_SECRET_ACCESS_KEY"}, {}},
 }
 
-// credentials reads a vendor's keys from a credentials file or, without
-// one, from the environment. Secrets never come from flags, where ps
-// would show them.
-func credentials(vendor, file string) (signer.Credentials, error) {
-	var c signer.Credentials
-	if file != "" {
-		f, err := os.Open(file)
-		if err != nil {
-			return c, fmt.Errorf("credentials: %w", err)
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			k, v, ok := strings.Cut(sc.Text(), "=")
-			if !ok {
-				continue
-			}
-			switch strings.TrimSpace(k) {
-			case "access_key_id":
-				c.AccessKey = strings.TrimSpace(v)
-			case "secret_access_key":
-				c.SecretKey = strings.TrimSpace(v)
-			case "session_token":
-				c.SessionToken = strings.TrimSpace(v)
-			}
-		}
-		if c.AccessKey == "" || c.SecretKey == "" {
-			return c, fmt.Errorf("credentials: %s lacks access_key_id or secret_access_key", file)
-		}
-		return c, sc.Err()
+// credentials finds a vendor's keys, never in a flag (ps would show it):
+// a --credentials file if given; else the profile --profile names (S3,
+// Scality); else the vendor's environment variables; else the vendor's
+// own configuration files: for S3 and Scality the AWS shared config and
+// credentials files through the official SDK's loader (AWS_PROFILE, SSO,
+// credential_process), for the others their command-line tools' files.
+func credentials(f *liveFlags) (signer.Credentials, error) {
+	if f.credentials != "" {
+		return credentialsFile(f.credentials)
 	}
+	aws := f.vendor == "s3" || f.vendor == "scality"
+	if f.awsProfile != "" && !aws {
+		return signer.Credentials{}, usagef("run: --profile names a profile of the AWS shared configuration, for s3 and scality; %s keys come from %s", f.vendor, credentialSources(f.vendor))
+	}
+	if f.awsProfile == "" {
+		if c, ok := credentialsFromEnv(f.vendor); ok {
+			return c, nil
+		}
+	}
+	var c signer.Credentials
+	var err error
+	if aws {
+		c, err = live.AWSShared(context.Background(), f.awsProfile)
+	} else if home, herr := os.UserHomeDir(); herr == nil {
+		c, _, err = live.FromVendorFiles(f.vendor, home)
+	} else {
+		err = live.ErrNoCredentials
+	}
+	switch {
+	case errors.Is(err, live.ErrNoCredentials):
+		return c, usagef("run: no credentials for %s: set %s, or pass --credentials FILE", f.vendor, credentialSources(f.vendor))
+	case err != nil:
+		return c, usageError{err}
+	}
+	return c, nil
+}
+
+// credentialSources names where a vendor's keys may be, for the message
+// that says none was found.
+func credentialSources(vendor string) string {
+	env := credentialEnv[vendor]
+	s := strings.Join(env[0], " or ") + " and " + strings.Join(env[1], " or ")
+	if vendor == "s3" || vendor == "scality" {
+		return s + ", or write a profile in ~/.aws/credentials or ~/.aws/config (named by AWS_PROFILE or --profile)"
+	}
+	var files []string
+	for _, vf := range live.VendorFiles[vendor] {
+		files = append(files, "~/"+filepath.ToSlash(vf.Path)+" ("+vf.Tool+")")
+	}
+	if len(files) > 0 {
+		s += ", or write " + strings.Join(files, " or ")
+	}
+	return s
+}
+
+// credentialsFromEnv reads the vendor's customary environment variables.
+func credentialsFromEnv(vendor string) (signer.Credentials, bool) {
 	env := credentialEnv[vendor]
 	get := func(names []string) string {
 		for _, n := range names {
@@ -80,9 +106,41 @@ func credentials(vendor, file string) (signer.Credentials, error) {
 		}
 		return ""
 	}
-	c = signer.Credentials{AccessKey: get(env[0]), SecretKey: get(env[1]), SessionToken: get(env[2])}
+	c := signer.Credentials{AccessKey: get(env[0]), SecretKey: get(env[1]), SessionToken: get(env[2])}
+	return c, c.AccessKey != "" && c.SecretKey != ""
+}
+
+// credentialsFile reads the runner's own credentials file: lines
+// access_key_id = ..., secret_access_key = ..., session_token = ....
+func credentialsFile(file string) (signer.Credentials, error) {
+	var c signer.Credentials
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return c, fmt.Errorf("credentials: %w", err)
+	}
+	awsStyle := false
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "access_key_id":
+			c.AccessKey = strings.TrimSpace(v)
+		case "secret_access_key":
+			c.SecretKey = strings.TrimSpace(v)
+		case "session_token":
+			c.SessionToken = strings.TrimSpace(v)
+		case "aws_access_key_id", "aws_secret_access_key":
+			awsStyle = true
+		}
+	}
 	if c.AccessKey == "" || c.SecretKey == "" {
-		return c, usagef("run: no credentials for %s: set %s and %s, or pass --credentials FILE", vendor, strings.Join(env[0], " or "), strings.Join(env[1], " or "))
+		const want = "want lines access_key_id = ..., secret_access_key = ... and, optionally, session_token = ..."
+		if awsStyle {
+			return c, usagef("credentials: %s is an AWS shared credentials file: name its profile with --profile (or AWS_PROFILE) instead; --credentials files %s", file, strings.TrimPrefix(want, "want "))
+		}
+		return c, usagef("credentials: %s lacks access_key_id or secret_access_key: %s", file, want)
 	}
 	return c, nil
 }
@@ -113,7 +171,7 @@ func redactURL(raw string) string {
 // liveFlags are the flags that say how to reach an endpoint.
 type liveFlags struct {
 	vendor, endpoint, region, signature, addressing, appid string
-	credentials, caFile, profile                           string
+	credentials, caFile, contractProfile, awsProfile       string
 	insecure                                               bool
 	anonymous                                              bool // no credentials: runner list only declares specs
 	timeout                                                time.Duration
@@ -126,9 +184,10 @@ func (f *liveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.signature, "signature", "", "the signature to use (default: the profile's first): "+strings.Join(signer.Dialects(), ", "))
 	fs.StringVar(&f.addressing, "addressing", "path", "bucket addressing for set-up calls: path or virtual")
 	fs.StringVar(&f.appid, "appid", "", "COS: the APPID that ends every bucket name")
-	fs.StringVar(&f.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ..., session_token = ... lines (default: the vendor's environment variables)")
+	fs.StringVar(&f.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ..., session_token = ... lines (default: the vendor's environment variables, then its tools' configuration files)")
+	fs.StringVar(&f.awsProfile, "profile", "", "s3, scality: the profile of the AWS shared config and credentials files to take the keys from (default: AWS_PROFILE, else default)")
 	fs.StringVar(&f.caFile, "ca-file", "", "PEM certificates to trust for TLS")
-	fs.StringVar(&f.profile, "profile", "", "a profile.json to use instead of the vendor's own (schemas/<vendor>/profile.json), e.g. with an endpoint's own limits")
+	fs.StringVar(&f.contractProfile, "contract-profile", "", "a profile.json to use instead of the vendor's own (schemas/<vendor>/profile.json), e.g. with an endpoint's own limits")
 	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "do not verify the endpoint's TLS certificate")
 	fs.DurationVar(&f.timeout, "timeout", live.DefaultLimits.Timeout, "the longest one exchange may take")
 }
@@ -159,8 +218,8 @@ func (f *liveFlags) target() (*live.Target, error) {
 		return nil, usagef("run: --addressing must be path or virtual")
 	}
 	var contracts fs.FS = schemas.FS
-	if f.profile != "" {
-		contracts = profileOverlay{FS: schemas.FS, name: f.vendor + "/profile.json", file: f.profile}
+	if f.contractProfile != "" {
+		contracts = profileOverlay{FS: schemas.FS, name: f.vendor + "/profile.json", file: f.contractProfile}
 	}
 	c, err := contract.Load(contracts, f.vendor)
 	if err != nil {
@@ -179,7 +238,7 @@ func (f *liveFlags) target() (*live.Target, error) {
 	}
 	var creds signer.Credentials
 	if !f.anonymous {
-		if creds, err = credentials(f.vendor, f.credentials); err != nil {
+		if creds, err = credentials(f); err != nil {
 			return nil, err
 		}
 	}
@@ -316,7 +375,7 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	run, err := runSpecs("GET Service live run", runFacts{suite.LiveRun.RunID, suite.LiveRun.Targets}, files, sel, *verbose, stderr)
 	var tapeErr error
 	if t.Client.Tape != nil {
-		tapeErr = writeTape(t, suite.LiveRun, tapeRun{sel: sel, ownProfile: lf.profile != ""})
+		tapeErr = writeTape(t, suite.LiveRun, tapeRun{sel: sel, ownProfile: lf.contractProfile != ""})
 	}
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err

@@ -37,7 +37,7 @@ func runSource(runID string, t *live.Target) string {
 // playback needs to ask what the run asked.
 type tapeRun struct {
 	sel        selection
-	ownProfile bool // --profile: a file the tape does not hold
+	ownProfile bool // --contract-profile: a file the tape does not hold
 }
 
 // writeTape writes the run's tape, spooled as the run went, into the
@@ -103,7 +103,7 @@ func findTape(paths []string) (*playback, error) {
 		return nil, fmt.Errorf("check: %s: %w", tapes[0], err)
 	}
 	if meta["profile"] != "" {
-		return nil, fmt.Errorf("check: %s: the run used its own --profile, which the tape does not hold: its specs cannot be played back", tapes[0])
+		return nil, fmt.Errorf("check: %s: the run used its own --contract-profile, which the tape does not hold: its specs cannot be played back", tapes[0])
 	}
 	return &playback{file: tapes[0], meta: meta, tape: tape}, nil
 }

@@ -51,8 +51,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	creds, err := credentials(*vendor, "")
-	if err != nil {
+	creds, ok := credentialsFromEnv(*vendor)
+	if !ok {
 		creds = signer.Credentials{AccessKey: suite.ExampleAccessKey, SecretKey: suite.ExampleSecretKey}
 	}
 	ln, err := net.Listen("tcp", *addr)
