@@ -116,8 +116,8 @@ func awsHome(t *testing.T, files map[string]string) string {
 
 func TestAWSShared(t *testing.T) {
 	dir := awsHome(t, map[string]string{
-		"bin/creds": "#!/bin/sh\nprintf '%s' '{\"Version\": 1, \"AccessKeyId\": \"AKIAPROCESS\", \"SecretAccessKey\": \"" + secret + "\"}'\n",
-		"bin/broken": "#!/bin/sh\nprintf '%s' 'Version 1 AccessKeyId AKIAPROCESS SecretAccessKey " + secret + "'\n",
+		"bin/creds":        "#!/bin/sh\nprintf '%s' '{\"Version\": 1, \"AccessKeyId\": \"AKIAPROCESS\", \"SecretAccessKey\": \"" + secret + "\"}'\n",
+		"bin/broken":       "#!/bin/sh\nprintf '%s' 'Version 1 AccessKeyId AKIAPROCESS SecretAccessKey " + secret + "'\n",
 		".aws/credentials": "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = " + secret + "\n\n[ci]\naws_access_key_id = AKIACI\naws_secret_access_key = " + secret + "\naws_session_token = citoken\n",
 		// A profile whose keys come from a process, as credential_process
 		// tools (aws-vault, granted, 1Password) give them.
