@@ -264,7 +264,7 @@ func closest(s string, candidates []string) string {
 			best, bestDist = c, d
 		}
 	}
-	if best == "" || bestDist > max(2, len(s)/3) {
+	if best == "" || len(s) < 3 || bestDist > max(2, len(s)/3) {
 		return ""
 	}
 	return best
@@ -300,4 +300,11 @@ func distance(a, b string) int {
 // newFlagSet is a command's flag set; parseInterleaved parses it.
 func newFlagSet(name string) *flag.FlagSet {
 	return flag.NewFlagSet(name, flag.ContinueOnError)
+}
+
+// flagNames lists a flag set's names in order.
+func flagNames(fs *flag.FlagSet) []string {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	return names
 }

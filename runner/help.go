@@ -71,7 +71,7 @@ func printHelp(w io.Writer, c command) {
 	if c.description != "" {
 		fmt.Fprintf(w, "\n%s\n", wrap(c.description, 78))
 	}
-	if fs := flagsOf(c); fs != nil {
+	if fs := flagsOf(c); fs != nil && len(flagNames(fs)) > 0 {
 		fmt.Fprintln(w, "\nflags:")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fs.VisitAll(func(f *flag.Flag) {
