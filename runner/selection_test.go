@@ -162,3 +162,18 @@ func TestSpecIDPattern(t *testing.T) {
 		}
 	}
 }
+
+// A run recorded with --focus plays back with the same selection: the
+// tape holds only that spec's requests, and check asks for no other.
+func TestFocusPlayback(t *testing.T) {
+	url, _ := faultyS3(t)
+	dir := filepath.Join(t.TempDir(), "recorded")
+	const id = "rejects/a-bad-signature"
+	if code, out := runExit(t, "run", "--vendor", "s3", "--endpoint", url, "--focus", id, "--record", dir, "--junit", ""); code != 0 {
+		t.Fatalf("run: exit %d\n%s", code, out)
+	}
+	code, out, run := runResults(t, "check", dir)
+	if code != 0 || !slices.Equal(ids(run, nil), []string{id}) {
+		t.Errorf("playback: exit %d, ran %q\n%s", code, ids(run, nil), out)
+	}
+}
