@@ -48,9 +48,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, usage())
 		return exitUsage
 	}
-	name := args[0]
+	// Commands are entries of the table in commands.go; a case here is
+	// for what is not a command.
+	var c command
 	var err error
-	switch name {
+	switch name := args[0]; name {
 	case "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage())
 		return exitClean
@@ -59,14 +61,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitClean
 	case "help":
 		return runHelp(args[1:], stdout, stderr)
-	}
-	c, ok := lookup(name)
-	if !ok || c.run == nil {
-		// The usage printed is that of the command meant, if one is near.
-		c, _ = lookup(closestCommand(name))
-		err = unknownCommand(name)
-	} else {
-		err = c.run(args[1:], stdout, stderr)
+	default:
+		var ok bool
+		if c, ok = lookup(name); ok && c.run != nil {
+			err = c.run(args[1:], stdout, stderr)
+		} else {
+			// The usage printed is that of the command meant, if one is near.
+			c, _ = lookup(closestCommand(name))
+			err = unknownCommand(name)
+		}
 	}
 	var ue usageError
 	var ie interrupted
