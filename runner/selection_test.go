@@ -177,3 +177,20 @@ func TestFocusPlayback(t *testing.T) {
 		t.Errorf("playback: exit %d, ran %q\n%s", code, ids(run, nil), out)
 	}
 }
+
+// conformance takes the same selection: an id selects that spec of every
+// vendor's reference endpoint.
+func TestConformanceFocus(t *testing.T) {
+	const id = "rejects/a-bad-signature"
+	code, out, run := runResults(t, "conformance", "--focus", id, "--fail-fast")
+	var vendors []string
+	for _, r := range run.Results {
+		if r.ID != id {
+			t.Errorf("ran %s", r.ID)
+		}
+		vendors = append(vendors, r.Vendor)
+	}
+	if code != 0 || len(vendors) != 6 {
+		t.Errorf("exit %d, ran it for %q, want every vendor\n%s", code, vendors, out)
+	}
+}
