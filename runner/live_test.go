@@ -290,7 +290,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"missing credentials file", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--credentials", "no/such"}, "credentials: open no/such"},
 		{"foreign signature", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--signature", "cos"}, `--signature "cos" is not one s3 accepts`},
 		{"bad addressing", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--addressing", "dns"}, "--addressing must be path or virtual"},
-		{"secret as a flag", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--secret-key", "x"}, "flag provided but not defined: -secret-key"},
+		{"secret as a flag", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--secret-key", "x"}, "unknown flag --secret-key"},
 		{"missing profile file", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--contract-profile", "no/such.json"}, "open no/such.json"},
 		{"profile with an unknown field", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--contract-profile", badProfile(t)}, `unknown field "maxBucket"`},
 		{"serve off loopback", []string{"serve", "--vendor", "s3", "--addr", "0.0.0.0:9000"}, "--addr must be a loopback address"},
