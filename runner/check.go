@@ -28,7 +28,8 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	gf := addGateFlags(fs)
 	files := reportFiles{stdout: stdout} // the played-back specs' reports
 	files.register(fs, "")
-	if err := fs.Parse(args); err != nil {
+	inputs, err := parseInterleaved(fs, args)
+	if err != nil {
 		return usagef("check: %w", err)
 	}
 	vendors := contract.Vendors(schemas.FS)
@@ -38,22 +39,21 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if !slices.Contains([]string{"text", "json", "sarif"}, *format) {
 		return usagef("check: unknown format %q (want text, json or sarif)", *format)
 	}
-	if fs.NArg() == 0 {
+	if len(inputs) == 0 {
 		return usagef("check: name at least one recording file or directory")
 	}
 	var base *baseline.Baseline
 	if *baselineFile != "" {
-		var err error
 		if base, err = baseline.Load(*baselineFile); err != nil {
 			return fmt.Errorf("baseline: %w", err)
 		}
 	}
 	// One recording at a time: memory is that of the largest, not the sum.
-	names, err := replay.Files(fs.Args())
+	names, err := replay.Files(inputs)
 	if err != nil {
 		return err
 	}
-	tape, err := findTape(fs.Args())
+	tape, err := findTape(inputs)
 	if err != nil {
 		return err
 	}

@@ -90,11 +90,12 @@ func runCleanup(args []string, stdout, stderr io.Writer) error {
 	runID := fs.String("run", "", "the run whose buckets to delete (printed at its start: run gsc-xxxxxxxx: ...)")
 	allRuns := fs.Bool("all-runs", false, "every run's buckets: every name gsc-xxxxxxxx-NN (with the --appid suffix)")
 	yes := fs.Bool("yes", false, "delete the buckets found; without it, only list them")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return usagef("cleanup: %w", err)
 	}
-	if fs.NArg() > 0 {
-		return usagef("cleanup: unexpected argument %q", fs.Arg(0))
+	if len(pos) > 0 {
+		return usagef("cleanup: unexpected argument %q", pos[0])
 	}
 	switch {
 	case (*runID == "") == !*allRuns:

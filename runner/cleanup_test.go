@@ -191,7 +191,7 @@ func referenceTarget(t *testing.T, c *contract.Contract, endpoint, region string
 	t.Setenv("OSS_ACCESS_KEY_SECRET", testSecretKey)
 	t.Setenv("QINGSTOR_ACCESS_KEY_ID", testAccessKey)
 	t.Setenv("QINGSTOR_SECRET_ACCESS_KEY", testSecretKey)
-	creds, err := credentials(c.Profile.Vendor, "")
+	creds, err := credentials(&liveFlags{vendor: c.Profile.Vendor})
 	if err != nil {
 		t.Fatal(err)
 	}

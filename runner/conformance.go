@@ -46,25 +46,27 @@ func runConformance(args []string, stdout, stderr io.Writer) error {
 	gf := addGateFlags(fs)
 	files := reportFiles{stdout: stdout}
 	files.register(fs, "reports/junit.xml")
-	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'cos && pagination' or '!docs'")
+	var sf selectionFlags
+	sf.register(fs, "'cos && pagination' or '!docs'", true)
 	verbose := fs.Bool("v", false, "print every spec, and every live exchange (redacted) as it happens")
 	deadline := deadlineFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
 		return usagef("conformance: %w", err)
 	}
 	if *deadline <= 0 {
 		return usagef("conformance: --deadline must be more than 0")
 	}
-	if err := checkLabelFilter("conformance", *labels); err != nil {
+	sel, err := sf.resolve("conformance")
+	if err != nil {
 		return err
 	}
 	if err := files.check("", ""); err != nil {
 		return err
 	}
 	var recs []*exchange.Recording
-	var err error
-	if fs.NArg() > 0 {
-		recs, err = replay.LoadPaths(fs.Args())
+	if len(paths) > 0 {
+		recs, err = replay.LoadPaths(paths)
 	} else {
 		for _, set := range defaultSets {
 			var more []*exchange.Recording
@@ -102,7 +104,7 @@ func runConformance(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "run %s: the reference endpoints of %d vendor(s), in-process\n", suite.LiveRun.RunID, len(targets))
 
 	run, err := runSpecs("GET Service conformance", runFacts{RunID: suite.LiveRun.RunID, Targets: targets, Baseline: cfg.Baseline, BaselineFile: *baselineFile,
-		Endpoint: "each vendor's reference endpoint, in-process on loopback"}, files, *labels, *verbose, stderr)
+		Endpoint: "each vendor's reference endpoint, in-process on loopback"}, files, sel, *verbose, stderr)
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err
 	}
@@ -150,37 +152,13 @@ func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found base
 }
 
 // runSpecs runs the Ginkgo specs once (Ginkgo allows one run per process)
-// with a label filter, and writes the reports.
-func runSpecs(description string, facts runFacts, files reportFiles, labels string, verbose bool, stderr io.Writer) (run *outcome.Run, err error) {
+// with a selection, and writes the reports.
+func runSpecs(description string, facts runFacts, files reportFiles, sel selection, verbose bool, stderr io.Writer) (run *outcome.Run, err error) {
 	progress = &console{w: stderr, tty: isTerminal(stderr)}
 	defer func() { progress = nil }()
-	// Ginkgo reads its configuration from the standard flag set. Its own
-	// report (stdout) tells the failures in full; ours (stderr) sums up.
-	for name, value := range map[string]string{
-		"ginkgo.label-filter": labels,
-		"ginkgo.no-color":     strconv.FormatBool(!isTerminal(os.Stdout)),
-		"ginkgo.succinct":     strconv.FormatBool(!verbose),
-		"ginkgo.v":            strconv.FormatBool(verbose),
-	} {
-		if err := flag.CommandLine.Set(name, value); err != nil {
-			return nil, err
-		}
-	}
-	if err := flag.CommandLine.Parse(nil); err != nil {
+	run, t, err := runGinkgo(description, sel, verbose, false)
+	if err != nil {
 		return nil, err
-	}
-	if !verbose {
-		// Ginkgo's own console report would repeat ours (progress and
-		// summary on stderr, details in the report files); -v shows it.
-		formatter.ColorableStdOut = io.Discard
-	} else {
-		formatter.ColorableStdOut = trimPaths(formatter.ColorableStdOut)
-	}
-	t := &failRecorder{}
-	ginkgo.RunSpecs(t, description)
-	run = lastRun
-	if run == nil { // the suite never got to its report: say so, do not pretend
-		return nil, fmt.Errorf("the specs ended without a report")
 	}
 	if c := run.Counts(); t.failed && c[outcome.Fail]+c[outcome.Error] == 0 {
 		// A failure outside any spec (a suite node) is the runner's, not
@@ -193,6 +171,45 @@ func runSpecs(description string, facts runFacts, files reportFiles, labels stri
 		return run, fmt.Errorf("writing reports: %w", err)
 	}
 	return run, nil
+}
+
+// runGinkgo configures Ginkgo and runs the specs once, or, dry, walks
+// them without running any (runner list).
+func runGinkgo(description string, sel selection, verbose, dry bool) (*outcome.Run, *failRecorder, error) {
+	// Ginkgo reads its configuration from the standard flag set. Its own
+	// report (stdout) tells the failures in full; ours (stderr) sums up.
+	settings := map[string]string{
+		"ginkgo.label-filter": sel.labels,
+		"ginkgo.fail-fast":    strconv.FormatBool(sel.failFast),
+		"ginkgo.dry-run":      strconv.FormatBool(dry),
+		"ginkgo.no-color":     strconv.FormatBool(!isTerminal(os.Stdout)),
+		"ginkgo.succinct":     strconv.FormatBool(!verbose),
+		"ginkgo.v":            strconv.FormatBool(verbose),
+	}
+	if sel.focus != "" {
+		settings["ginkgo.focus"] = sel.focus
+	}
+	for name, value := range settings {
+		if err := flag.CommandLine.Set(name, value); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := flag.CommandLine.Parse(nil); err != nil {
+		return nil, nil, err
+	}
+	if !verbose {
+		// Ginkgo's own console report would repeat ours (progress and
+		// summary on stderr, details in the report files); -v shows it.
+		formatter.ColorableStdOut = io.Discard
+	} else {
+		formatter.ColorableStdOut = trimPaths(formatter.ColorableStdOut)
+	}
+	t := &failRecorder{}
+	ginkgo.RunSpecs(t, description)
+	if lastRun == nil { // the suite never got to its report: say so, do not pretend
+		return nil, nil, fmt.Errorf("the specs ended without a report")
+	}
+	return lastRun, t, nil
 }
 
 // runFacts are what a run's reports say about the run as a whole.

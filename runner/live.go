@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -29,64 +28,6 @@ import (
 	"github.com/getservice-conformance/gsc/schemas"
 )
 
-// credentialEnv names each vendor's customary environment variables:
-// access key, secret key, session token (first match wins).
-var credentialEnv = map[string][3][]string{
-	"s3":       {{"AWS_ACCESS_KEY_ID"}, {"AWS_SECRET_ACCESS_KEY"}, {"AWS_SESSION_TOKEN"}},
-	"scality":  {{"AWS_ACCESS_KEY_ID"}, {"AWS_SECRET_ACCESS_KEY"}, {"AWS_SESSION_TOKEN"}},
-	"cos":      {{"COS_SECRETID", "TENCENTCLOUD_SECRET_ID"}, {"COS_SECRETKEY", "TENCENTCLOUD_SECRET_KEY"}, {"COS_SESSIONTOKEN", "TENCENTCLOUD_SESSION_TOKEN"}},
-	"oss":      {{"OSS_ACCESS_KEY_ID"}, {"OSS_ACCESS_KEY_SECRET"}, {"OSS_SESSION_TOKEN"}},
-	"bos":      {{"BCE_ACCESS_KEY_ID"}, {"BCE_SECRET_ACCESS_KEY"}, {"BCE_SESSION_TOKEN"}},
-	"qingstor": {{"QINGSTOR_ACCESS_KEY_ID", "QY_ACCESS_KEY_ID"}, {"QINGSTOR_SECRET_ACCESS_KEY", "QY_SECRET_ACCESS_KEY"}, {}},
-}
-
-// credentials reads a vendor's keys from a credentials file or, without
-// one, from the environment. Secrets never come from flags, where ps
-// would show them.
-func credentials(vendor, file string) (signer.Credentials, error) {
-	var c signer.Credentials
-	if file != "" {
-		f, err := os.Open(file)
-		if err != nil {
-			return c, fmt.Errorf("credentials: %w", err)
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			k, v, ok := strings.Cut(sc.Text(), "=")
-			if !ok {
-				continue
-			}
-			switch strings.TrimSpace(k) {
-			case "access_key_id":
-				c.AccessKey = strings.TrimSpace(v)
-			case "secret_access_key":
-				c.SecretKey = strings.TrimSpace(v)
-			case "session_token":
-				c.SessionToken = strings.TrimSpace(v)
-			}
-		}
-		if c.AccessKey == "" || c.SecretKey == "" {
-			return c, fmt.Errorf("credentials: %s lacks access_key_id or secret_access_key", file)
-		}
-		return c, sc.Err()
-	}
-	env := credentialEnv[vendor]
-	get := func(names []string) string {
-		for _, n := range names {
-			if v := os.Getenv(n); v != "" {
-				return v
-			}
-		}
-		return ""
-	}
-	c = signer.Credentials{AccessKey: get(env[0]), SecretKey: get(env[1]), SessionToken: get(env[2])}
-	if c.AccessKey == "" || c.SecretKey == "" {
-		return c, usagef("run: no credentials for %s: set %s and %s, or pass --credentials FILE", vendor, strings.Join(env[0], " or "), strings.Join(env[1], " or "))
-	}
-	return c, nil
-}
-
 // noRecordings makes the recorded-exchange specs register nothing.
 var noRecordings = []*exchange.Recording{}
 
@@ -113,8 +54,9 @@ func redactURL(raw string) string {
 // liveFlags are the flags that say how to reach an endpoint.
 type liveFlags struct {
 	vendor, endpoint, region, signature, addressing, appid string
-	credentials, caFile, profile                           string
+	credentials, caFile, contractProfile, awsProfile       string
 	insecure                                               bool
+	anonymous                                              bool // no credentials: runner list only declares specs
 	timeout                                                time.Duration
 }
 
@@ -125,9 +67,10 @@ func (f *liveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.signature, "signature", "", "the signature to use (default: the profile's first): "+strings.Join(signer.Dialects(), ", "))
 	fs.StringVar(&f.addressing, "addressing", "path", "bucket addressing for set-up calls: path or virtual")
 	fs.StringVar(&f.appid, "appid", "", "COS: the APPID that ends every bucket name")
-	fs.StringVar(&f.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ..., session_token = ... lines (default: the vendor's environment variables)")
+	fs.StringVar(&f.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ..., session_token = ... lines (default: the vendor's environment variables, then its tools' configuration files)")
+	fs.StringVar(&f.awsProfile, "profile", "", "s3, scality: the profile of the AWS shared config and credentials files to take the keys from (default: AWS_PROFILE, else default)")
 	fs.StringVar(&f.caFile, "ca-file", "", "PEM certificates to trust for TLS")
-	fs.StringVar(&f.profile, "profile", "", "a profile.json to use instead of the vendor's own (schemas/<vendor>/profile.json), e.g. with an endpoint's own limits")
+	fs.StringVar(&f.contractProfile, "contract-profile", "", "a profile.json to use instead of the vendor's own (schemas/<vendor>/profile.json), e.g. with an endpoint's own limits")
 	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "do not verify the endpoint's TLS certificate")
 	fs.DurationVar(&f.timeout, "timeout", live.DefaultLimits.Timeout, "the longest one exchange may take")
 }
@@ -158,8 +101,8 @@ func (f *liveFlags) target() (*live.Target, error) {
 		return nil, usagef("run: --addressing must be path or virtual")
 	}
 	var contracts fs.FS = schemas.FS
-	if f.profile != "" {
-		contracts = profileOverlay{FS: schemas.FS, name: f.vendor + "/profile.json", file: f.profile}
+	if f.contractProfile != "" {
+		contracts = profileOverlay{FS: schemas.FS, name: f.vendor + "/profile.json", file: f.contractProfile}
 	}
 	c, err := contract.Load(contracts, f.vendor)
 	if err != nil {
@@ -176,9 +119,11 @@ func (f *liveFlags) target() (*live.Target, error) {
 	if region == "" && c.Profile.Reference != nil {
 		region = c.Profile.Reference.Region
 	}
-	creds, err := credentials(f.vendor, f.credentials)
-	if err != nil {
-		return nil, err
+	var creds signer.Credentials
+	if !f.anonymous {
+		if creds, err = credentials(f); err != nil {
+			return nil, err
+		}
 	}
 	tlsConfig := &tls.Config{InsecureSkipVerify: f.insecure}
 	if f.caFile != "" {
@@ -244,14 +189,16 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	writeBaseline := fs.String("write-baseline", "", "write the run's failed and unsupported specs as a baseline to this file (their summaries as reasons: edit them)")
 	files := reportFiles{stdout: stdout}
 	files.register(fs, "reports/junit.xml")
-	labels := fs.String("label-filter", "", "run only specs whose labels match, e.g. 'auth || pagination'")
+	var sf selectionFlags
+	sf.register(fs, "'auth || pagination'", true)
 	verbose := fs.Bool("v", false, "print every spec, and every exchange (redacted) as it happens")
 	deadline := deadlineFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return usagef("run: %w", err)
 	}
-	if fs.NArg() > 0 {
-		return usagef("run: unexpected argument %q", fs.Arg(0))
+	if len(pos) > 0 {
+		return usagef("run: unexpected argument %q", pos[0])
 	}
 	if *buckets < 1 || *buckets > 100 {
 		return usagef("run: --buckets must be between 1 and 100")
@@ -259,7 +206,8 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	if *deadline <= 0 {
 		return usagef("run: --deadline must be more than 0")
 	}
-	if err := checkLabelFilter("run", *labels); err != nil {
+	sel, err := sf.resolve("run")
+	if err != nil {
 		return err
 	}
 	var base *baseline.Baseline
@@ -307,10 +255,10 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "set-up: creating %d bucket(s) %s-NN%s in the order %s, not name order, so that a listing in creation order shows itself\n",
 			*buckets, suite.LiveRun.RunID, t.BucketSuffix, creationOrder(*buckets))
 	}
-	run, err := runSpecs("GET Service live run", runFacts{RunID: suite.LiveRun.RunID, Targets: suite.LiveRun.Targets, Baseline: base, BaselineFile: *baselineFile}, files, *labels, *verbose, stderr)
+	run, err := runSpecs("GET Service live run", runFacts{RunID: suite.LiveRun.RunID, Targets: suite.LiveRun.Targets, Baseline: base, BaselineFile: *baselineFile}, files, sel, *verbose, stderr)
 	var tapeErr error
 	if t.Client.Tape != nil {
-		tapeErr = writeTape(t, suite.LiveRun, tapeRun{labels: *labels, ownProfile: lf.profile != ""})
+		tapeErr = writeTape(t, suite.LiveRun, tapeRun{sel: sel, ownProfile: lf.contractProfile != ""})
 	}
 	if err := settle(sigs, ledger, suite.LiveRun.RunID, err, stderr); err != nil {
 		return err

@@ -290,9 +290,9 @@ func TestRunUsageErrors(t *testing.T) {
 		{"missing credentials file", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--credentials", "no/such"}, "credentials: open no/such"},
 		{"foreign signature", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--signature", "cos"}, `--signature "cos" is not one s3 accepts`},
 		{"bad addressing", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--addressing", "dns"}, "--addressing must be path or virtual"},
-		{"secret as a flag", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--secret-key", "x"}, "flag provided but not defined: -secret-key"},
-		{"missing profile file", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--profile", "no/such.json"}, "open no/such.json"},
-		{"profile with an unknown field", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--profile", badProfile(t)}, `unknown field "maxBucket"`},
+		{"secret as a flag", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--secret-key", "x"}, "unknown flag --secret-key"},
+		{"missing profile file", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--contract-profile", "no/such.json"}, "open no/such.json"},
+		{"profile with an unknown field", []string{"run", "--vendor", "s3", "--endpoint", "http://127.0.0.1:1", "--contract-profile", badProfile(t)}, `unknown field "maxBucket"`},
 		{"serve off loopback", []string{"serve", "--vendor", "s3", "--addr", "0.0.0.0:9000"}, "--addr must be a loopback address"},
 		{"serve unknown vendor", []string{"serve", "--vendor", "azure"}, "--vendor must be one of"},
 	}
@@ -306,7 +306,7 @@ func TestRunUsageErrors(t *testing.T) {
 	}
 }
 
-// --profile replaces the vendor's profile: with a maximum page size of 3
+// --contract-profile replaces the vendor's profile: with a maximum page size of 3
 // the run expects max-buckets=4 to be refused, which the reference
 // endpoint (maximum 10,000) does not do.
 func TestRunWithProfile(t *testing.T) {
@@ -321,7 +321,7 @@ func TestRunWithProfile(t *testing.T) {
 	profile := filepath.Join(t.TempDir(), "profile.json")
 	os.WriteFile(profile, patched, 0o644)
 	e := newEndpoint(t, "s3", nil)
-	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--profile", profile,
+	cmd := runnerCmd(t, "run", "--vendor", "s3", "--endpoint", e.url, "--contract-profile", profile,
 		"--label-filter", "pagination", "--junit", filepath.Join(t.TempDir(), "j.xml"))
 	out, _ := cmd.CombinedOutput()
 	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), `seen: 200 ""`) || !strings.Contains(string(out), "where: max-buckets=4") {

@@ -1,12 +1,7 @@
 // Command runner checks GET Service (ListBuckets) exchanges against the
-// vendors' contracts.
-//
-//	runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] [--results FILE] [--junit FILE] [--markdown FILE] [--html FILE] FILE|DIR...
-//	runner conformance [--baseline FILE] [--junit FILE] [--label-filter EXPR] [FILE|DIR...]
-//
-//	runner cleanup --vendor V --endpoint URL (--run ID | --all-runs) [--yes]
-//	runner replay RECORDING [--exchange N]
-//	runner sign --vendor V [--signature D] [--region R] [--tamper T] METHOD URL [-H 'Name: value']...
+// vendors' contracts: recorded ones (runner check), live endpoints (runner
+// run) and every vendor's reference endpoint (runner conformance). The
+// commands are listed in commands.go; "runner help COMMAND" describes one.
 //
 // Exit codes: 0 clean (or within the baseline), 1 findings at error
 // severity outside the baseline (or a failed spec), 2 usage or unreadable
@@ -20,8 +15,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
-	"slices"
 )
 
 // Exit codes.
@@ -42,63 +35,41 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // errFindings says the run completed and found what fails it.
 var errFindings = errors.New("findings outside the baseline")
 
-const usage = `usage:
-  runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] [--results FILE] [--junit FILE] [--markdown FILE] [--html FILE] FILE|DIR...
-  runner conformance [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] [FILE|DIR...]
-  runner run --vendor V --endpoint URL [--name NAME] [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] ...
-  runner matrix [--markdown FILE] [--html FILE] [--junit FILE] [--title T] RESULTS.json...
-  runner cleanup --vendor V --endpoint URL (--run ID | --all-runs) [--yes] ...
-  runner replay RECORDING [--exchange N] [--endpoint URL] ...
-  runner sign --vendor V [--signature D] [--region R] [--tamper T] [--data BODY] METHOD URL [-H 'Name: value']...
-  runner serve --vendor V [--addr 127.0.0.1:PORT] [--fault NAME]...
-  runner version
-REPORTS: --junit FILE --results FILE --markdown FILE --html FILE (FILE "-": standard output)
-Run "runner COMMAND -h" for a command's flags.`
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// flagOutput is where a command's flag set prints its flags: nowhere,
-// but for -h.
+// flagOutput is where a command's flag set prints: nowhere, since help
+// and flag errors are printed by run (help.go).
 var flagOutput io.Writer = io.Discard
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, usage)
+		fmt.Fprintln(stderr, usage())
 		return exitUsage
 	}
-	help := slices.ContainsFunc(args[1:], func(a string) bool { return a == "-h" || a == "-help" || a == "--help" })
-	if help {
-		flagOutput = stdout
-		defer func() { flagOutput = io.Discard }()
-	}
+	// Commands are entries of the table in commands.go; a case here is
+	// for what is not a command.
+	var c command
 	var err error
-	switch args[0] {
-	case "check":
-		err = runCheck(args[1:], stdout, stderr)
-	case "conformance":
-		err = runConformance(args[1:], stdout, stderr)
-	case "run":
-		err = runLive(args[1:], stdout, stderr)
-	case "matrix":
-		err = runMatrix(args[1:], stdout, stderr)
-	case "cleanup":
-		err = runCleanup(args[1:], stdout, stderr)
-	case "serve":
-		err = runServe(args[1:], stdout, stderr)
-	case "replay":
-		err = runReplay(args[1:], stdout, stderr)
-	case "sign":
-		err = runSign(args[1:], stdout, stderr)
-	case "version":
+	switch name := args[0]; name {
+	case "-h", "-help", "--help":
+		fmt.Fprintln(stdout, usage())
+		return exitClean
+	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, version())
 		return exitClean
-	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(stdout, usage)
-		return exitClean
+	case "help":
+		return runHelp(args[1:], stdout, stderr)
 	default:
-		err = usagef("unknown command %q", args[0])
+		var ok bool
+		if c, ok = lookup(name); ok && c.run != nil {
+			err = c.run(args[1:], stdout, stderr)
+		} else {
+			// The usage printed is that of the command meant, if one is near.
+			c, _ = lookup(closestCommand(name))
+			err = unknownCommand(name)
+		}
 	}
 	var ue usageError
 	var ie interrupted
@@ -110,25 +81,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 128 + int(ie.sig)
 	case errors.Is(err, errFindings):
 		return exitFindings
-	case help && errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, flag.ErrHelp):
+		printHelp(stdout, c)
 		return exitClean
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "runner: %v\n%s\n", err, usage)
+		fmt.Fprintf(stderr, "runner: %v\n%s\n", err, commandUsage(c))
 		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "runner: %v\n", err)
 		return exitUsage
 	}
-}
-
-// version is the module version the binary was built from: the tag with
-// go install <module>/runner@<version>, "(devel)" from a checkout.
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "runner (unknown version)"
-	}
-	return fmt.Sprintf("runner %s (%s, %s)", info.Main.Version, info.Main.Path, info.GoVersion)
 }
 
 // interruptible returns a context cancelled by SIGINT or SIGTERM, for a

@@ -42,7 +42,7 @@ func TestCheckExitCodes(t *testing.T) {
 	}{
 		{"no command", nil, 2, "usage"},
 		{"unknown command", []string{"chekc"}, 2, `unknown command "chekc"`},
-		{"unknown flag", []string{"check", "--colour", "../fixtures/valid"}, 2, "flag provided but not defined: -colour"},
+		{"unknown flag", []string{"check", "--colour", "../fixtures/valid"}, 2, "unknown flag --colour"},
 		{"no input", []string{"check"}, 2, "name at least one recording"},
 		{"a command's flags", []string{"run", "-h"}, 0, ""},
 		{"a command's flags, late", []string{"check", "--format", "json", "--help"}, 0, ""},

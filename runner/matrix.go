@@ -16,10 +16,11 @@ func runMatrix(args []string, stdout, stderr io.Writer) error {
 	title := fs.String("title", "GET Service compatibility", "the report's title")
 	files := reportFiles{stdout: stdout}
 	files.register(fs, "")
-	if err := fs.Parse(args); err != nil {
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
 		return usagef("matrix: %w", err)
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		return usagef("matrix: name at least one results file (runner run --results FILE)")
 	}
 	if files.junit == "" && files.results == "" && files.markdown == "" && files.html == "" {
@@ -29,7 +30,7 @@ func runMatrix(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	var runs []*outcome.Run
-	for _, file := range fs.Args() {
+	for _, file := range paths {
 		run, err := outcome.Load(file)
 		if err != nil {
 			return fmt.Errorf("matrix: %w", err)

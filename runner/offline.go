@@ -36,8 +36,8 @@ func runSource(runID string, t *live.Target) string {
 // tapeRun is what a tape says about the run it was taken from: all a
 // playback needs to ask what the run asked.
 type tapeRun struct {
-	labels     string
-	ownProfile bool // --profile: a file the tape does not hold
+	sel        selection
+	ownProfile bool // --contract-profile: a file the tape does not hold
 }
 
 // writeTape writes the run's tape, spooled as the run went, into the
@@ -59,7 +59,9 @@ func writeTape(t *live.Target, cfg suite.LiveConfig, how tapeRun) error {
 		{"suffix", t.BucketSuffix},
 		{"buckets", strconv.Itoa(cfg.Buckets)},
 		{"read-only", strconv.FormatBool(cfg.ReadOnly)},
-		{"label-filter", how.labels},
+		{"label-filter", how.sel.labels},
+		{"focus", how.sel.focus},
+		{"fail-fast", strconv.FormatBool(how.sel.failFast)},
 		{"profile", map[bool]string{true: "own", false: ""}[how.ownProfile]},
 		{"started", cfg.Started.Format(time.RFC3339Nano)},
 	}
@@ -101,7 +103,7 @@ func findTape(paths []string) (*playback, error) {
 		return nil, fmt.Errorf("check: %s: %w", tapes[0], err)
 	}
 	if meta["profile"] != "" {
-		return nil, fmt.Errorf("check: %s: the run used its own --profile, which the tape does not hold: its specs cannot be played back", tapes[0])
+		return nil, fmt.Errorf("check: %s: the run used its own --contract-profile, which the tape does not hold: its specs cannot be played back", tapes[0])
 	}
 	return &playback{file: tapes[0], meta: meta, tape: tape}, nil
 }
@@ -160,7 +162,8 @@ func (pb *playback) replay(files reportFiles, base *baseline.Baseline, baseFile 
 	}
 	suite.Current = suite.Config{Recordings: noRecordings}
 	fmt.Fprintf(stderr, "%s: playing back %s to its live specs\n", pb.file, m["source"])
-	return runSpecs("GET Service live run, played back", runFacts{RunID: m["run"], Targets: targets, Baseline: base, BaselineFile: baseFile}, files, m["label-filter"], false, stderr)
+	return runSpecs("GET Service live run, played back", runFacts{RunID: m["run"], Targets: targets, Baseline: base, BaselineFile: baseFile}, files,
+		selection{labels: m["label-filter"], focus: m["focus"], failFast: m["fail-fast"] == "true"}, false, stderr)
 }
 
 // printVerdicts writes each spec's verdict, as the live run's reports

@@ -28,23 +28,6 @@ func (h *headerFlags) Set(v string) error {
 	return nil
 }
 
-// parseInterleaved parses flags that may come before, between or after
-// the positional arguments (runner sign GET URL -H ..., runner replay
-// FILE --exchange N) and returns the positional ones.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return positional, nil
-		}
-		positional, args = append(positional, args[0]), args[1:]
-	}
-}
-
 // runSign prints the headers that sign a request in a vendor's dialect
 // (Authorization, its date, payload hash, session token), one per line,
 // for curl -H @- to send: the repro of a dialect curl cannot sign.
@@ -56,6 +39,7 @@ func runSign(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&lf.signature, "signature", "", "the signature dialect (default: the profile's first)")
 	fs.StringVar(&lf.region, "region", "", "the signing region (default: the profile's)")
 	fs.StringVar(&lf.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ... lines (default: the vendor's environment variables)")
+	fs.StringVar(&lf.awsProfile, "profile", "", "s3, scality: the profile of the AWS shared config and credentials files to take the keys from")
 	tamperName := fs.String("tamper", "signed", "spoil the signature as a run does: signed, anonymous, badSignature, unknownKey, clockSkew, or a case of the auth catalogue (an unknown name lists them); a presigning one (presigned...) prints the URL to send")
 	data := fs.String("data", "", "the request body")
 	var headers headerFlags

@@ -26,8 +26,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:0", "the loopback address to listen on")
 	var faultNames names
 	fs.Var(&faultNames, "fault", "make the endpoint deviate from its contract in this named way (repeatable; \"help\" lists the vendor's faults)")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return usagef("serve: %w", err)
+	}
+	if len(pos) > 0 {
+		return usagef("serve: unexpected argument %q", pos[0])
 	}
 	if !slices.Contains(contract.Vendors(schemas.FS), *vendor) {
 		return usagef("serve: --vendor must be one of %s", strings.Join(contract.Vendors(schemas.FS), ", "))
@@ -47,8 +51,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	creds, err := credentials(*vendor, "")
-	if err != nil {
+	creds, ok := credentialsFromEnv(*vendor)
+	if !ok {
 		creds = signer.Credentials{AccessKey: suite.ExampleAccessKey, SecretKey: suite.ExampleSecretKey}
 	}
 	ln, err := net.Listen("tcp", *addr)
