@@ -44,6 +44,7 @@ var errFindings = errors.New("findings outside the baseline")
 
 const usage = `usage:
   runner check [--vendor V] [--format text|json|sarif] [--baseline FILE] [--strict-baseline] [--fail-on error|warning] [--results FILE] [--junit FILE] [--markdown FILE] [--html FILE] FILE|DIR...
+  runner convert [--to txtar|har] [--vendor V] --out DIR FILE...
   runner conformance [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] [FILE|DIR...]
   runner run --vendor V --endpoint URL [--name NAME] [--baseline FILE] [--strict-baseline] [REPORTS] [--label-filter EXPR] [-v] ...
   runner matrix [--markdown FILE] [--html FILE] [--junit FILE] [--title T] RESULTS.json...
@@ -77,6 +78,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "check":
 		err = runCheck(args[1:], stdout, stderr)
+	case "convert":
+		err = runConvert(args[1:], stdout, stderr)
 	case "conformance":
 		err = runConformance(args[1:], stdout, stderr)
 	case "run":
