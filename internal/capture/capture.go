@@ -15,7 +15,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-
 )
 
 // Format is a kind of capture file.
@@ -110,4 +109,3 @@ func (u Unplaced) String() string {
 	}
 	return fmt.Sprintf("%s: %s: %s", u.Entry, what, u.Why)
 }
-
