@@ -103,9 +103,8 @@ type Unplaced struct {
 }
 
 func (u Unplaced) String() string {
-	what := u.Method + " " + u.URL
 	if !u.requestShown {
-		what = "response"
+		return fmt.Sprintf("%s: %s", u.Entry, u.Why)
 	}
-	return fmt.Sprintf("%s: %s: %s", u.Entry, what, u.Why)
+	return fmt.Sprintf("%s: %s %s: %s", u.Entry, u.Method, u.URL, u.Why)
 }

@@ -58,7 +58,14 @@ func (imp *Import) readCurlVerbose(ls []curlLine) []*entry {
 	for i := 0; i < len(ls); i++ {
 		l := ls[i]
 		t := l.text
+		t = bytes.TrimRight(t, " ")
+		if len(t) == 1 && (t[0] == '>' || t[0] == '<') {
+			t = append(t[:1:1], ' ') // an empty head line, "> " or "<"
+		}
+		empty := len(t) == 2 && t[1] == ' '
 		switch {
+		case empty && t[0] == '>':
+			state = ""
 		case bytes.HasPrefix(t, []byte("> ")) && state != "req":
 			e = &entry{label: fmt.Sprintf("request %d", len(entries)+1), num: len(entries) + 1, pos: l.off}
 			entries = append(entries, e)
@@ -68,30 +75,18 @@ func (imp *Import) readCurlVerbose(ls []curlLine) []*entry {
 			if f, ok := headerField(t[2:], l.off+2); ok {
 				e.req.headers = append(e.req.headers, f)
 			}
-		case string(t) == ">" || string(t) == "> ":
-			state = ""
-		case bytes.HasPrefix(t, []byte("< ")) && state != "resp" && e != nil:
-			m, why := statusLine(t[2:], l.off+2)
-			if why != "" {
-				e.unreadable = why
-				continue
-			}
-			e.resp, state = m, "resp"
-		case bytes.HasPrefix(t, []byte("< ")) && state == "resp":
-			if e.resp.status >= 100 && e.resp.status < 200 && bytes.HasPrefix(t[2:], []byte("HTTP/")) {
-				e.resp, _ = statusLine(t[2:], l.off+2) // after an interim response
-				continue
-			}
-			if f, ok := headerField(t[2:], l.off+2); ok {
-				e.resp.headers = append(e.resp.headers, f)
-			}
-		case (string(t) == "<" || string(t) == "< ") && state == "resp":
+		case empty && t[0] == '<' && state == "resp":
 			state = ""
 			if e.resp.status >= 100 && e.resp.status < 200 {
 				state = "resp" // the final response's status line follows
 				continue
 			}
-			// The body runs up to curl's next line of its own.
+			// The body runs up to curl's next line of its own; "{ [N bytes
+			// data]" lines before it are curl's too.
+			for i+1 < len(ls) && (bytes.HasPrefix(ls[i+1].text, []byte("{ [")) || bytes.HasPrefix(ls[i+1].text, []byte("} ["))) {
+				i++
+			}
+			l = ls[i]
 			end := len(ls)
 			for j := i + 1; j < len(ls); j++ {
 				if isNote(ls[j].text) {
@@ -112,6 +107,21 @@ func (imp *Import) readCurlVerbose(ls []curlLine) []*entry {
 			e.resp.body = verbatim(trimBody(body, e.resp, end < len(ls)), l.next)
 			e.decoded = true // curl de-chunks what it shows
 			i = end - 1
+		case bytes.HasPrefix(t, []byte("< ")) && state != "resp" && e != nil:
+			m, why := statusLine(t[2:], l.off+2)
+			if why != "" {
+				e.unreadable = why
+				continue
+			}
+			e.resp, state = m, "resp"
+		case bytes.HasPrefix(t, []byte("< ")) && state == "resp":
+			if e.resp.status >= 100 && e.resp.status < 200 && bytes.HasPrefix(t[2:], []byte("HTTP/")) {
+				e.resp, _ = statusLine(t[2:], l.off+2) // after an interim response
+				continue
+			}
+			if f, ok := headerField(t[2:], l.off+2); ok {
+				e.resp.headers = append(e.resp.headers, f)
+			}
 		}
 	}
 	return entries
@@ -148,20 +158,13 @@ func (imp *Import) readCurlInclude(ls []curlLine) []*entry {
 		if j < len(ls) {
 			bodyStart = ls[j].next
 		}
-		// With a Content-Length the body is that many bytes; without, it
-		// runs to the next status line.
+		// The body runs to the next status line; a Content-Length then
+		// tells the newline that separates them from the body's own.
 		stop, k := len(src), j+1
-		if n, err := strconv.Atoi(m.get("Content-Length")); err == nil && n >= 0 && bodyStart+n <= len(src) && m.get("Content-Encoding") == "" {
-			stop = bodyStart + n
-			for k < len(ls) && ls[k].off < stop {
-				k++
-			}
-		} else {
-			for ; k < len(ls); k++ {
-				if bytes.HasPrefix(ls[k].text, []byte("HTTP/")) {
-					stop = ls[k].off
-					break
-				}
+		for ; k < len(ls); k++ {
+			if bytes.HasPrefix(ls[k].text, []byte("HTTP/")) {
+				stop = ls[k].off
+				break
 			}
 		}
 		body := src[min(bodyStart, stop):stop]

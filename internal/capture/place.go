@@ -190,16 +190,8 @@ func (imp *Import) placeEntry(e *entry, o Options) (vendor, why string) {
 	if vendor == "" {
 		vendor = listingShape(e.resp.body.data)
 	}
-	method := e.req.method.String()
-	if method != "GET" {
-		return "", "not a GET Service request"
-	}
-	if vendor == "" {
-		return "", "the vendor cannot be told from the host, the headers or the body: name it with --vendor"
-	}
-	c, err := o.Contracts.Get(vendor)
-	if err != nil {
-		return "", fmt.Sprintf("vendor %q: %v", vendor, err)
+	if method := e.req.method.String(); method != "GET" {
+		return "", "not a GET Service request: the method is " + method
 	}
 	u, err := url.Parse(e.req.url.String())
 	if err != nil {
@@ -208,6 +200,16 @@ func (imp *Import) placeEntry(e *entry, o Options) (vendor, why string) {
 	path := u.EscapedPath()
 	if path == "" {
 		path = "/"
+	}
+	if path != "/" && path != "/v1" {
+		return "", "not a GET Service request: the path is not a service root (/ or /v1)"
+	}
+	if vendor == "" {
+		return "", "the vendor cannot be told from the host, the headers or the body: name it with --vendor"
+	}
+	c, err := o.Contracts.Get(vendor)
+	if err != nil {
+		return "", fmt.Sprintf("vendor %q: %v", vendor, err)
 	}
 	if !slices.Contains(c.Profile.Paths, path) {
 		return "", fmt.Sprintf("not a GET Service request: the path is not %s", strings.Join(c.Profile.Paths, " or "))
