@@ -74,9 +74,15 @@ func runConvert(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("convert: %w", err)
 			}
 			if *to == "txtar" {
-				outs, err := imp.Recordings(filepath.Base(name))
+				outs, left, err := imp.Recordings(filepath.Base(name))
 				if err != nil {
 					return fmt.Errorf("convert: %w", err)
+				}
+				for _, l := range left {
+					fmt.Fprintf(stderr, "%s: not written: %s\n", imp.File, l)
+				}
+				if len(outs) == 0 {
+					return fmt.Errorf("convert: %s: nothing a recording can hold", imp.File)
 				}
 				for i, o := range outs {
 					n := base + ".txtar"

@@ -17,39 +17,52 @@ import (
 
 // Recordings writes each walk of the import as a txtar recording, with
 // secrets masked (signatures, tokens, cookies). source names the capture
-// in the metadata; give a base name, not a machine path.
-func (imp *Import) Recordings(source string) ([][]byte, error) {
-	var out [][]byte
+// in the metadata; give a base name, not a machine path. A response whose
+// request the capture does not show (curl -i) has no recording form: it
+// is left out, and said so in left.
+func (imp *Import) Recordings(source string) (out [][]byte, left []string, err error) {
 	for _, w := range imp.Walks {
 		if w.Rec == nil {
 			continue
 		}
-		labels := make([]string, len(w.entries))
-		for i, e := range w.entries {
-			labels[i] = e.label
+		var labels []string
+		for _, e := range w.entries {
+			if e.req == nil {
+				left = append(left, e.label+": no request is shown, which a recording needs; check the capture itself")
+				continue
+			}
+			labels = append(labels, e.label)
+		}
+		if len(labels) == 0 {
+			continue
 		}
 		meta := [][2]string{
 			{"vendor", w.Vendor},
 			{"title", oneLine(fmt.Sprintf("imported from %s (%s), host %s", source, imp.Format, w.Host))},
 			{"source", oneLine(fmt.Sprintf("%s: %s", source, strings.Join(labels, ", ")))},
 		}
+		if u, err := url.Parse(w.entries[0].req.url.String()); err == nil && u.Scheme != "" && u.Host != "" {
+			meta = append(meta, [2]string{"endpoint", u.Scheme + "://" + u.Host}) // for runner replay
+		}
 		var parts []exchange.Part
+		n := 0
 		for _, ex := range w.Rec.Exchanges {
-			n := strconv.Itoa(ex.Index)
-			if ex.Request != nil {
-				parts = append(parts, exchange.Part{Name: n + "/request", Data: Redact(ex.Request.Raw)})
+			if ex.Request == nil {
+				continue
 			}
+			n++
+			parts = append(parts, exchange.Part{Name: strconv.Itoa(n) + "/request", Data: Redact(ex.Request.Raw)})
 			if ex.Response != nil {
-				parts = append(parts, exchange.Part{Name: n + "/response", Data: Redact(ex.Response.Raw)})
+				parts = append(parts, exchange.Part{Name: strconv.Itoa(n) + "/response", Data: Redact(ex.Response.Raw)})
 			}
 		}
 		data, err := exchange.Format(meta, parts)
 		if err != nil {
-			return nil, fmt.Errorf("%s: host %s: %w", imp.File, w.Host, err)
+			return nil, nil, fmt.Errorf("%s: host %s: %w", imp.File, w.Host, err)
 		}
 		out = append(out, data)
 	}
-	return out, nil
+	return out, left, nil
 }
 
 // Redact masks the secrets of a raw message's head: what internal/redact
