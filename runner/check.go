@@ -23,7 +23,7 @@ import (
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(flagOutput)
-	vendor := fs.String("vendor", "", "check every recording against this vendor's contract (default: each recording's vendor line)")
+	vendor := fs.String("vendor", "", "check every recording against this vendor's contract (default: each recording's vendor line; for a capture, told from each entry's host, headers or body)")
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	baselineFile := fs.String("baseline", "", "file of accepted findings")
 	gf := addGateFlags(fs)
@@ -50,7 +50,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	// One recording at a time: memory is that of the largest, not the sum.
-	names, err := replay.Files(fs.Args())
+	names, err := checkFiles(fs.Args())
 	if err != nil {
 		return err
 	}

@@ -167,3 +167,20 @@ func TestCheckCaptureNothingToJudge(t *testing.T) {
 		t.Errorf("the entry is not listed:\n%s", errOut.String())
 	}
 }
+
+// runner check reads a directory's HAR files and cassettes beside its
+// recordings; a clean capture passes, one with a deviation fails.
+func TestCheckCaptureDirectory(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"check", "../fixtures/captures"}, &out, &errOut); code != 1 ||
+		!strings.Contains(out.String(), "fixtures/captures/vcr/v3-s3-order.yaml:40:380: error [page.order] interactions[0]:") ||
+		!strings.Contains(out.String(), "fixtures/captures/har/chrome-s3-walk.har:300:157: error [page.unique] entries[2]:") ||
+		!strings.Contains(out.String(), "fixtures/captures/curl/cos-verbose-h2.txt:40:3: error [header.request-id] request 2:") ||
+		!strings.Contains(out.String(), "11 recording(s) checked") {
+		t.Errorf("check of the captures directory: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	if code := run([]string{"check", "../fixtures/captures/har/firefox-cos-walk.har", "../fixtures/captures/vcr/v1-bos.yaml"}, &out, &errOut); code != 0 {
+		t.Errorf("check of clean captures: exit %d\n%s", code, out.String())
+	}
+}

@@ -150,6 +150,25 @@ func TestGzipBody(t *testing.T) {
 	}
 }
 
+// A gzip body that decodes to more than the cap is kept compressed, for
+// the checks to report, rather than decoded without bound.
+func TestGzipCap(t *testing.T) {
+	defer func(n int) { maxDecoded = n }(maxDecoded)
+	maxDecoded = 1 << 10
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(make([]byte, 1<<20))
+	zw.Close()
+	m := &message{headers: []field{{name: verbatim([]byte("Content-Encoding"), 0), value: verbatim([]byte("gzip"), 0)}}, body: verbatim(z.Bytes(), 0)}
+	if body, ok := gunzip(m); ok || !bytes.Equal(body.data, z.Bytes()) {
+		t.Errorf("a body over the cap was decoded (%d bytes)", len(body.data))
+	}
+	maxDecoded = 2 << 20
+	if body, ok := gunzip(m); !ok || len(body.data) != 1<<20 {
+		t.Errorf("a body under the cap was not decoded (%d bytes)", len(body.data))
+	}
+}
+
 // A go-vcr !!binary body is base64 decoded.
 func TestVCRBinaryBody(t *testing.T) {
 	set := &contract.Set{FS: schemas.FS}
