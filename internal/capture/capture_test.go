@@ -187,6 +187,20 @@ func TestVCRBinaryBody(t *testing.T) {
 	}
 }
 
+// An entry left out is listed with the signature of a presigned URL
+// masked, and is judged not GET Service before its missing body matters.
+func TestUnplacedMasksSignature(t *testing.T) {
+	set := &contract.Set{FS: schemas.FS}
+	src := harOf(testEntry("https://s3.amazonaws.com/bucket/key?X-Amz-Signature=0123abcd&X-Amz-Expires=60", "", "200", "", `{"size":10}`))
+	imp, err := Read("x.har", src, HAR, Options{Contracts: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imp.Unplaced) != 1 || strings.Contains(imp.Unplaced[0].String(), "0123abcd") || !strings.Contains(imp.Unplaced[0].String(), "not a service root") {
+		t.Errorf("unplaced: %v", imp.Unplaced)
+	}
+}
+
 // A file that is not valid for its format is an error with its place.
 func TestUnreadable(t *testing.T) {
 	set := &contract.Set{FS: schemas.FS}

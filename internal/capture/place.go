@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/getservice-conformance/gsc/internal/contract"
+	"github.com/getservice-conformance/gsc/internal/redact"
 	"github.com/getservice-conformance/gsc/internal/exchange"
 )
 
@@ -105,9 +106,18 @@ func (imp *Import) unplaced(e *entry, why string) {
 	u := Unplaced{Entry: e.label, Why: why}
 	u.Line, u.Col = imp.lines.position(e.pos)
 	if e.req != nil {
-		u.Method, u.URL, u.requestShown = e.req.method.String(), e.req.url.String(), true
+		// A presigned URL carries its signature: mask it as every output does.
+		u.Method, u.URL, u.requestShown = e.req.method.String(), redactURL(e.req.url.String()), true
 	}
 	imp.Unplaced = append(imp.Unplaced, u)
+}
+
+func redactURL(s string) string {
+	base, q, ok := strings.Cut(s, "?")
+	if !ok {
+		return s
+	}
+	return base + "?" + redact.Query(q)
 }
 
 // host is the entry's host as the URL or the Host header names it.
@@ -147,9 +157,6 @@ func (imp *Import) placeEntry(e *entry, o Options) (vendor, why string) {
 	}
 	if e.resp == nil {
 		return "", "no response was captured"
-	}
-	if e.resp.noBody != "" {
-		return "", e.resp.noBody
 	}
 	if e.req == nil {
 		// curl -i shows no request: only a body that is a bucket listing
@@ -219,6 +226,9 @@ func (imp *Import) placeEntry(e *entry, o Options) (vendor, why string) {
 		if !known[name] && !strings.HasPrefix(strings.ToLower(name), "x-amz-") {
 			return "", fmt.Sprintf("not a GET Service request: %q is not a %s listing parameter", name, vendor)
 		}
+	}
+	if e.resp.noBody != "" {
+		return "", e.resp.noBody
 	}
 	return vendor, ""
 }
