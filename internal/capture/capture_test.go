@@ -34,6 +34,30 @@ func TestDetectByContent(t *testing.T) {
 	}
 }
 
+func TestVendorByHost(t *testing.T) {
+	for host, want := range map[string]string{
+		"s3.amazonaws.com": "s3", "s3.us-east-1.amazonaws.com": "s3", "s3-us-west-2.amazonaws.com": "s3",
+		"s3.dualstack.eu-west-1.amazonaws.com": "s3", "s3.cn-north-1.amazonaws.com.cn": "s3",
+		"mybucket.s3.amazonaws.com": "s3 bucket", "console.aws.amazon.com": "",
+		"service.cos.myqcloud.com": "cos", "cos.ap-guangzhou.myqcloud.com": "cos",
+		"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com": "cos bucket",
+		"oss-cn-hangzhou.aliyuncs.com":                           "oss", "oss-cn-hangzhou-internal.aliyuncs.com": "oss",
+		"examplebucket.oss-cn-hangzhou.aliyuncs.com": "oss bucket",
+		"bj.bcebos.com": "bos", "bucket1.bj.bcebos.com": "bos bucket",
+		"qingstor.com": "qingstor", "pek3a.qingstor.com": "qingstor", "mybucket.pek3a.qingstor.com": "qingstor bucket",
+		"127.0.0.1": "", "example.com": "",
+	} {
+		v, bucket := vendorByHost(host)
+		got := v
+		if bucket {
+			got += " bucket"
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", host, got, want)
+		}
+	}
+}
+
 // A JSON string's bytes map to the file byte for byte between escapes;
 // an escape (a surrogate pair too) maps to its backslash.
 func TestJSONStringPlaces(t *testing.T) {

@@ -93,10 +93,12 @@ func (imp *Import) readHAR() ([]*entry, error) {
 		c := rs.Content
 		textAt := x.Locate(p + "/response/content/text")
 		switch {
-		case c.Text == nil && c.Size > 0:
-			e.resp.noBody = fmt.Sprintf("the response body was not captured (no content.text for %d bytes)", c.Size)
+		case c.Text == nil && e.resp.get("Content-Length") == "0":
+			e.resp.body = from(nil, max(x.Locate(p+"/response/content"), 0)) // truly empty
 		case c.Text == nil:
-			e.resp.body = from(nil, max(x.Locate(p+"/response/content"), 0))
+			// Exporters leave text out when they did not keep the body
+			// (some with size 0 or -1): nothing to judge, not an empty body.
+			e.resp.noBody = "the response body was not captured (no content.text)"
 		case c.Encoding == "base64":
 			data, err := base64.StdEncoding.DecodeString(*c.Text)
 			if err != nil {

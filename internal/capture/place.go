@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/getservice-conformance/gsc/internal/contract"
-	"github.com/getservice-conformance/gsc/internal/redact"
 	"github.com/getservice-conformance/gsc/internal/exchange"
+	"github.com/getservice-conformance/gsc/internal/redact"
 )
 
 // Options say how to place a capture's entries.
@@ -141,12 +141,23 @@ var serviceHosts = []struct {
 	domain  string
 	service *regexp.Regexp
 }{
-	{"s3", ".amazonaws.com", regexp.MustCompile(`^s3([.-][a-z0-9-]+)*\.amazonaws\.com(\.cn)?$`)},
+	{"s3", ".amazonaws.com", regexp.MustCompile(`^s3([.-][a-z0-9-]+)*\.amazonaws\.com$`)},
 	{"s3", ".amazonaws.com.cn", regexp.MustCompile(`^s3([.-][a-z0-9-]+)*\.amazonaws\.com\.cn$`)},
 	{"cos", ".myqcloud.com", regexp.MustCompile(`^(service\.cos|cos\.[a-z0-9-]+)\.myqcloud\.com$`)},
 	{"oss", ".aliyuncs.com", regexp.MustCompile(`^oss-[a-z0-9-]+\.aliyuncs\.com$`)},
 	{"bos", ".bcebos.com", regexp.MustCompile(`^[a-z0-9-]+\.bcebos\.com$`)},
 	{"qingstor", "qingstor.com", regexp.MustCompile(`^([a-z0-9-]+\.)?qingstor\.com$`)},
+}
+
+// vendorByHost returns the vendor whose domain host is in, and whether
+// host is one of its buckets' hosts rather than its service host.
+func vendorByHost(host string) (vendor string, bucket bool) {
+	for _, s := range serviceHosts {
+		if strings.HasSuffix(host, s.domain) || host == strings.TrimPrefix(s.domain, ".") {
+			return s.vendor, !s.service.MatchString(host)
+		}
+	}
+	return "", false
 }
 
 // placeEntry returns the vendor of a GET Service entry, or why the entry
@@ -179,17 +190,10 @@ func (imp *Import) placeEntry(e *entry, o Options) (vendor, why string) {
 		host = h
 	}
 	vendor = o.Vendor
-	for _, s := range serviceHosts {
-		if !strings.HasSuffix(host, s.domain) && host != strings.TrimPrefix(s.domain, ".") {
-			continue
-		}
-		if !s.service.MatchString(host) {
-			return "", fmt.Sprintf("not a GET Service request: %s is a bucket's host, not the %s service host", host, s.vendor)
-		}
-		if vendor == "" {
-			vendor = s.vendor
-		}
-		break
+	if v, bucket := vendorByHost(host); bucket {
+		return "", fmt.Sprintf("not a GET Service request: %s is a bucket's host, not the %s service host", host, v)
+	} else if vendor == "" {
+		vendor = v
 	}
 	if vendor == "" {
 		vendor = vendorByHeaders(e, o.Contracts)
