@@ -235,3 +235,27 @@ func TestUnreadable(t *testing.T) {
 		t.Error("broken YAML: no error")
 	}
 }
+
+// A finding on a header is placed on the header's value in the HAR.
+func TestHeaderAndTargetPlaces(t *testing.T) {
+	set := &contract.Set{FS: schemas.FS}
+	content := fmt.Sprintf(`{"size":%d,"text":%q}`, len(s3Body), s3Body)
+	src := harOf(testEntry("https://s3.amazonaws.com/", "", "200",
+		`{"name":"x-amz-request-id","value":"1"},{"name":"Content-Type","value":"text/html"}`, content))
+	imp, err := Read("x.har", src, HAR, Options{Contracts: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checker := &replay.Checker{Contracts: set}
+	lines := newLines(src)
+	seen := map[string]string{}
+	for _, f := range imp.Check(checker.Check) {
+		off := lines.offset(f.Line, f.Col)
+		if off >= 0 {
+			seen[f.Check] = string(src[off:min(off+12, len(src))])
+		}
+	}
+	if !strings.HasPrefix(seen["header.content-type"], "text/html") {
+		t.Errorf("header.content-type placed at %q; all: %v", seen["header.content-type"], seen)
+	}
+}
