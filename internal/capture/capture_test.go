@@ -215,7 +215,7 @@ func TestVCRBinaryBody(t *testing.T) {
 // masked, and is judged not GET Service before its missing body matters.
 func TestUnplacedMasksSignature(t *testing.T) {
 	set := &contract.Set{FS: schemas.FS}
-	src := harOf(testEntry("https://s3.amazonaws.com/bucket/key?X-Amz-Signature=0123abcd&X-Amz-Expires=60", "", "200", "", `{"size":10}`))
+	src := harOf(testEntry("https://user:0123abcd@s3.amazonaws.com/bucket/key?X-Amz-Signature=0123abcd&X-Amz-Expires=60", "", "200", "", `{"size":10}`))
 	imp, err := Read("x.har", src, HAR, Options{Contracts: set})
 	if err != nil {
 		t.Fatal(err)

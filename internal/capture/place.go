@@ -113,6 +113,10 @@ func (imp *Import) unplaced(e *entry, why string) {
 }
 
 func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		u.User = nil
+		s = u.String()
+	}
 	base, q, ok := strings.Cut(s, "?")
 	if !ok {
 		return s
