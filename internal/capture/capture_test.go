@@ -259,3 +259,24 @@ func TestHeaderAndTargetPlaces(t *testing.T) {
 		t.Errorf("header.content-type placed at %q; all: %v", seen["header.content-type"], seen)
 	}
 }
+
+// curl -i output of HTTP/1.0, 2 and 3 answers, each a listing: status
+// lines as curl prints them are no finding.
+func TestCurlStatusLines(t *testing.T) {
+	set := &contract.Set{FS: schemas.FS}
+	var b strings.Builder
+	for _, proto := range []string{"HTTP/1.0 200 OK", "HTTP/2 200 ", "HTTP/3 200"} {
+		fmt.Fprintf(&b, "%s\r\nx-amz-request-id: 1\r\ncontent-type: application/xml\r\ncontent-length: %d\r\n\r\n%s\n", proto, len(s3Body), s3Body)
+	}
+	imp, err := Read("out.txt", []byte(b.String()), Curl, Options{Contracts: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Placed() != 3 {
+		t.Fatalf("placed %d of 3: %v", imp.Placed(), imp.Unplaced)
+	}
+	checker := &replay.Checker{Contracts: set}
+	if fs := imp.Check(checker.Check); len(fs) != 0 {
+		t.Errorf("findings: %v", fs)
+	}
+}
