@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/getservice-conformance/gsc/internal/baseline"
+	"github.com/getservice-conformance/gsc/internal/capture"
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/finding"
 	"github.com/getservice-conformance/gsc/internal/replay"
@@ -22,7 +23,7 @@ import (
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(flagOutput)
-	vendor := fs.String("vendor", "", "check every recording against this vendor's contract (default: each recording's vendor line)")
+	vendor := fs.String("vendor", "", "check every recording against this vendor's contract (default: each recording's vendor line; for a capture, told from each entry's host, headers or body)")
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	baselineFile := fs.String("baseline", "", "file of accepted findings")
 	gf := addGateFlags(fs)
@@ -49,7 +50,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	// One recording at a time: memory is that of the largest, not the sum.
-	names, err := replay.Files(inputs)
+	names, err := checkFiles(inputs)
 	if err != nil {
 		return err
 	}
@@ -62,6 +63,16 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	checked := map[string]bool{}
 	paths := map[string]string{} // recording name -> path, to read its source again for SARIF
 	for _, name := range names {
+		// HAR, go-vcr and curl captures: placed in their own file (capture).
+		imp, err := checkImport(name, capture.Options{Contracts: checker.Contracts, Vendor: *vendor}, stderr)
+		if err != nil {
+			return err
+		}
+		if imp != nil {
+			checked[imp.File], paths[imp.File] = true, name
+			all = append(all, imp.Check(checker.Check)...)
+			continue
+		}
 		rec, err := replay.ReadFile(name)
 		if err != nil {
 			return err

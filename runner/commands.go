@@ -40,6 +40,18 @@ var commands = []command{
 		run: runCheck,
 	},
 	{
+		name: "convert", summary: "write HAR files, go-vcr cassettes and curl output as recordings (or recordings as HAR), secrets masked",
+		synopsis:    "--out DIR [--to txtar|har] [--vendor V] FILE...",
+		args:        "FILE  HAR 1.2 files, go-vcr cassettes, curl -i/-v output, or recordings (.txtar) with --to har",
+		description: "Picks out the GET Service exchanges of each capture (by host, path and shape; --vendor to force), writes one redacted txtar recording per host (one walk), and lists the entries it could not place. With --to har, writes recordings and captures as HTTP Archives.",
+		examples: []string{
+			"runner convert --out recordings/ session.har",
+			"runner convert --out recordings/ --vendor s3 testdata/cassette.yaml",
+			"runner convert --to har --out har/ reports/run/",
+		},
+		run: runConvert,
+	},
+	{
 		name: "conformance", summary: "run every vendor's specs against its in-process reference endpoint and the recordings",
 		synopsis:    "[flags] [FILE|DIR...]",
 		args:        "FILE|DIR  recordings to judge (default: the embedded docs and valid fixtures)",

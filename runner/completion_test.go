@@ -46,7 +46,7 @@ func TestCompletionBash(t *testing.T) {
 		want  []string
 	}{
 		{"runner ch", []string{"check"}},
-		{"runner c", []string{"check", "cleanup", "completion", "conformance"}},
+		{"runner c", []string{"check", "cleanup", "completion", "conformance", "convert"}},
 		{"runner run --label", []string{"--label-filter"}},
 		{"runner run --fail", []string{"--fail-fast", "--fail-on"}},
 		{"runner run --vendor s", []string{"s3", "scality"}},
