@@ -56,9 +56,13 @@ type Proxy struct {
 	done  chan struct{} // closed when the judge has finished the queue
 
 	// Guarded by mu.
-	mu        sync.Mutex
-	passed    int // requests that are not GET Service
-	closed    bool
+	mu     sync.Mutex
+	passed int // requests that are not GET Service
+	closed bool
+	// inflight counts the GET Service exchanges passing: Close waits for
+	// them to reach the queue.
+	inflight  sync.WaitGroup
+	closeOnce sync.Once
 	firstWalk chan struct{} // closed when a walk first ends complete
 	walkEnded bool
 
@@ -146,23 +150,22 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.rp.ServeHTTP(w, r)
 		return
 	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		p.rp.ServeHTTP(w, r) // closing: passed, not judged
+		return
+	}
+	p.inflight.Add(1)
+	p.mu.Unlock()
+	defer p.inflight.Done()
 	c := &capture{max: p.cfg.MaxBody}
 	c.request, c.dumpErr = httputil.DumpRequest(r, false)
 	c.header, c.query = r.Header.Clone(), r.URL.RawQuery
 	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), captureKey{}, c)))
 	// The client has every byte before the exchange is judged.
 	http.NewResponseController(w).Flush()
-	p.enqueue(c)
-}
-
-// enqueue hands c to the judge, unless the proxy is closed.
-func (p *Proxy) enqueue(c *capture) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return
-	}
-	p.queue <- c // under mu: Close cannot close the queue meanwhile
+	p.queue <- c // open until every exchange in flight is queued
 }
 
 func (p *Proxy) modifyResponse(resp *http.Response) error {
@@ -243,16 +246,17 @@ func (p *Proxy) endedWalk() {
 	}
 }
 
-// Close stops judging: exchanges that complete afterwards pass unjudged.
-// It waits for the queued ones, ends the walks still open and returns
+// Close stops judging: exchanges that start afterwards pass unjudged.
+// It waits for those passing and queued, ends the walks still open and returns
 // every walk, in the order each started, with the counts.
 func (p *Proxy) Close() ([]*Walk, Stats) {
 	p.mu.Lock()
-	if !p.closed {
-		p.closed = true
-		close(p.queue)
-	}
+	p.closed = true
 	p.mu.Unlock()
+	p.closeOnce.Do(func() {
+		p.inflight.Wait()
+		close(p.queue)
+	})
 	<-p.done
 	walks := p.judge.finish()
 	p.mu.Lock()

@@ -1,0 +1,195 @@
+package proxy_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/getservice-conformance/gsc/internal/contract"
+	"github.com/getservice-conformance/gsc/internal/proxy"
+	"github.com/getservice-conformance/gsc/internal/refserver"
+	"github.com/getservice-conformance/gsc/schemas"
+)
+
+// TestPaginatedWalkIsOneWalk: the AWS SDK's ListBuckets paginator with
+// MaxBuckets 2 makes three requests, each sending the token the page
+// before gave; the proxy judges them as one complete walk, and a second
+// listing after it as a walk of its own.
+func TestPaginatedWalkIsOneWalk(t *testing.T) {
+	var events []proxy.Event
+	p, client, _ := s3Through(t, 5, proxy.Config{Event: func(e proxy.Event) { events = append(events, e) }})
+	ctx := context.Background()
+	pages := 0
+	pg := s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{MaxBuckets: aws.Int32(2)})
+	for pg.HasMorePages() && pages < 10 {
+		if _, err := pg.NextPage(ctx); err != nil {
+			t.Fatal(err)
+		}
+		pages++
+	}
+	if _, err := client.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+		t.Fatal(err)
+	}
+	walks, stats := p.Close()
+	if pages != 3 || len(walks) != 2 || walks[0].Exchanges != 3 || walks[1].Exchanges != 1 {
+		t.Fatalf("%d pages; walks %+v, want one of 3 exchanges then one of 1", pages, walks)
+	}
+	if !walks[0].Complete || !walks[1].Complete || len(walks[0].Findings)+len(walks[1].Findings) != 0 {
+		t.Errorf("walks %+v, want both complete without findings", walks)
+	}
+	if stats.Judged != 4 || stats.Walks != 2 {
+		t.Errorf("stats %+v", stats)
+	}
+	var ended []int
+	for _, e := range events {
+		if e.Ended {
+			ended = append(ended, e.Walk.N*10+e.Exchange)
+		}
+	}
+	if fmt.Sprint(ended) != "[13 21]" {
+		t.Errorf("walks ended at (walk*10+exchange) %v, want [13 21]", ended)
+	}
+	select {
+	case <-p.FirstWalk():
+	default:
+		t.Error("FirstWalk is still open after a complete walk")
+	}
+}
+
+// TestAbandonedWalk: a client that stops after the first of several
+// pages leaves its walk open; Close ends it, incomplete, with what it
+// judged.
+func TestAbandonedWalk(t *testing.T) {
+	p, client, _ := s3Through(t, 5, proxy.Config{})
+	if _, err := client.ListBuckets(context.Background(), &s3.ListBucketsInput{MaxBuckets: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.FirstWalk():
+		t.Error("FirstWalk closed by a walk that expects more pages")
+	default:
+	}
+	walks, _ := p.Close()
+	if len(walks) != 1 || walks[0].Complete || walks[0].Exchanges != 1 {
+		t.Errorf("walks %+v, want one incomplete walk of one exchange", walks)
+	}
+}
+
+// TestPassThrough: what the client receives through the proxy is what
+// the endpoint sends, byte for byte, for GET Service and for other
+// calls; the other calls are counted and not judged, and a GET Service
+// body past MaxBody passes whole, unjudged.
+func TestPassThrough(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789abcdef"), 1<<12) // 64 KiB
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Seen-Host", r.Host)
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusTeapot)
+		// Two writes and a flush between: a streamed, chunked body.
+		w.Write(body[:1000])
+		w.(http.Flusher).Flush()
+		w.Write(body[1000:])
+	}))
+	t.Cleanup(up.Close)
+	c, err := contract.Load(schemas.FS, "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(up.URL)
+	var notes []string
+	p, err := proxy.New(proxy.Config{Contract: c, Upstream: u, MaxBody: 32 << 10, Event: func(e proxy.Event) { notes = append(notes, e.Note) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	t.Cleanup(ps.Close)
+	for _, target := range []string{"/", "/some-bucket/some-key"} {
+		for _, method := range []string{"GET", "PUT"} {
+			req, _ := http.NewRequest(method, ps.URL+target, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != http.StatusTeapot || !bytes.Equal(got, body) {
+				t.Errorf("%s %s: status %d, %d bytes (%v), want 418 and the %d bytes sent", method, target, resp.StatusCode, len(got), err, len(body))
+			}
+			if h := resp.Header.Get("X-Seen-Host"); h != req.URL.Host {
+				t.Errorf("%s %s: the endpoint saw Host %q, want the client's %q", method, target, h, req.URL.Host)
+			}
+		}
+	}
+	walks, stats := p.Close()
+	if stats.Passed != 3 || stats.Judged != 0 || stats.Unjudged != 1 || len(walks) != 0 {
+		t.Errorf("stats %+v, walks %d: want 3 passed and 1 GET Service unjudged (too large)", stats, len(walks))
+	}
+	if len(notes) != 1 || !bytes.Contains([]byte(notes[0]), []byte("larger than the 32768 bytes")) {
+		t.Errorf("notes %q", notes)
+	}
+}
+
+// TestUpstreamDown: an upstream that cannot be reached is a 502 to the
+// client and an exchange not judged, not a finding.
+func TestUpstreamDown(t *testing.T) {
+	ln := httptest.NewServer(http.NotFoundHandler())
+	u, _ := url.Parse(ln.URL)
+	ln.Close() // nothing listens there now
+	c, _ := contract.Load(schemas.FS, "s3")
+	p, err := proxy.New(proxy.Config{Contract: c, Upstream: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	resp, err := http.Get(ps.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	walks, stats := p.Close()
+	if resp.StatusCode != http.StatusBadGateway || stats.Unjudged != 1 || stats.Judged != 0 || len(walks) != 0 {
+		t.Errorf("status %d, stats %+v, %d walks", resp.StatusCode, stats, len(walks))
+	}
+}
+
+// s3Through is an S3 reference endpoint with n buckets, a proxy in front
+// of it (cfg completed) and an AWS SDK client pointed at the proxy.
+func s3Through(t testing.TB, n int, cfg proxy.Config) (*proxy.Proxy, *s3.Client, *httptest.Server) {
+	t.Helper()
+	c, err := contract.Load(schemas.FS, "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := refserver.New(c, refserver.Options{Keys: map[string]string{sdkKey: sdkSecret}})
+	t0 := time.Date(2021, 6, 7, 8, 9, 10, 0, time.UTC)
+	for i := range n {
+		srv.Seed(refserver.Bucket{Name: fmt.Sprintf("bucket-%06d", i), Created: t0})
+	}
+	up := httptest.NewServer(srv)
+	t.Cleanup(up.Close)
+	cfg.Contract = c
+	cfg.Upstream, _ = url.Parse(up.URL)
+	p, err := proxy.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	t.Cleanup(ps.Close)
+	client := s3.New(s3.Options{
+		Region: srv.Region(), BaseEndpoint: aws.String(ps.URL), UsePathStyle: true, RetryMaxAttempts: 1,
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: sdkKey, SecretAccessKey: sdkSecret}, nil
+		}),
+	})
+	return p, client, up
+}
