@@ -51,6 +51,7 @@ const usage = `usage:
   runner replay RECORDING [--exchange N] [--endpoint URL] ...
   runner sign --vendor V [--signature D] [--region R] [--tamper T] [--data BODY] METHOD URL [-H 'Name: value']...
   runner serve --vendor V [--addr 127.0.0.1:PORT] [--fault NAME]...
+  runner proxy --vendor V --upstream URL [--listen 127.0.0.1:PORT] [--record DIR] [--once] [--baseline FILE] [REPORTS]
   runner version
 REPORTS: --junit FILE --results FILE --markdown FILE --html FILE (FILE "-": standard output)
 Run "runner COMMAND -h" for a command's flags.`
@@ -87,6 +88,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runCleanup(args[1:], stdout, stderr)
 	case "serve":
 		err = runServe(args[1:], stdout, stderr)
+	case "proxy":
+		err = runProxy(args[1:], stdout, stderr)
 	case "replay":
 		err = runReplay(args[1:], stdout, stderr)
 	case "sign":
