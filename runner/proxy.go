@@ -78,7 +78,7 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 
 	started := time.Now()
 	p, err := proxy.New(proxy.Config{
-		Contract: c, Upstream: up, Record: recordTo,
+		Contract: c, Upstream: up, Record: recordTo, Dir: *record,
 		Source: "runner proxy to " + up.Redacted(),
 		Event:  (&proxyConsole{out: stdout, errs: stderr}).event,
 	})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"path"
+	"path/filepath"
 	"strconv"
 	"sync"
 
@@ -19,7 +21,7 @@ import (
 // recording.
 type Walk struct {
 	N    int
-	File string // the recording's name, which findings name
+	File string // the recording's name, which findings name (under Config.Dir)
 	// Exchanges counts the exchanges judged.
 	Exchanges int
 	Findings  []finding.Finding
@@ -191,8 +193,13 @@ func (j *judge) start() *openWalk {
 		j.end(j.open[0], false)
 	}
 	n := len(j.walks) + 1
+	name := fmt.Sprintf("%s-proxy-walk-%d.txtar", j.cfg.Contract.Profile.Vendor, n)
+	file := name
+	if j.cfg.Dir != "" {
+		file = path.Join(filepath.ToSlash(j.cfg.Dir), name)
+	}
 	w := &openWalk{
-		Walk:   &Walk{N: n, File: fmt.Sprintf("%s-proxy-walk-%d.txtar", j.cfg.Contract.Profile.Vendor, n)},
+		Walk:   &Walk{N: n, File: file},
 		walker: check.NewWalker(j.cfg.Contract),
 		meta:   map[string]string{},
 	}
@@ -209,7 +216,7 @@ func (j *judge) start() *openWalk {
 	}
 	w.lines = bytes.Count(head, []byte{'\n'})
 	if j.cfg.Record != nil {
-		out, err := j.cfg.Record(w.File)
+		out, err := j.cfg.Record(name)
 		if err != nil {
 			j.fail(fmt.Errorf("recording %s: %w", w.File, err))
 			return w

@@ -41,6 +41,9 @@ type Config struct {
 	// Record, when set, opens the file a walk's recording goes to, by its
 	// name (<vendor>-proxy-walk-N.txtar).
 	Record func(name string) (io.WriteCloser, error)
+	// Dir, when set, is the directory findings name a recording in
+	// (Dir/<name>, slash-separated): runner check, given Dir, names it so.
+	Dir string
 	// Source is the recordings' source line.
 	Source string
 	// Event, when set, is told each judgement as it is made, one at a
