@@ -163,7 +163,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 	defer p.inflight.Done()
 	c := &capture{max: p.cfg.MaxBody}
-	c.request, c.dumpErr = httputil.DumpRequest(r, false)
+	// As the upstream gets it: a request a client sent in absolute form
+	// (the proxy as its HTTP proxy) goes on in origin form, with its Host.
+	origin := *r
+	origin.RequestURI = ""
+	c.request, c.dumpErr = httputil.DumpRequest(&origin, false)
 	c.header, c.query = r.Header.Clone(), r.URL.RawQuery
 	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), captureKey{}, c)))
 	// The client has every byte before the exchange is judged.

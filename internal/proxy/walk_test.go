@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -192,4 +194,64 @@ func s3Through(t testing.TB, n int, cfg proxy.Config) (*proxy.Proxy, *s3.Client,
 		}),
 	})
 	return p, client, up
+}
+
+// TestForwardProxyKeepsTheEndpointsHost: a client that uses the proxy as
+// its HTTP proxy (HTTP_PROXY, or the transport's Proxy) names the real
+// endpoint's host, signs for it and sends its requests in absolute form;
+// the proxy forwards them to the upstream with that Host, so a signature
+// for the endpoint's own name verifies there, and judges the listing as
+// it would a direct one. The name here never resolves: only the proxy is
+// dialled.
+func TestForwardProxyKeepsTheEndpointsHost(t *testing.T) {
+	c, err := contract.Load(schemas.FS, "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hosts []string
+	srv := refserver.New(c, refserver.Options{Keys: map[string]string{sdkKey: sdkSecret}})
+	srv.Seed(refserver.Bucket{Name: "forwarded", Created: time.Date(2021, 6, 7, 8, 9, 10, 0, time.UTC)})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hosts = append(hosts, r.Host)
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(up.Close)
+	upURL, _ := url.Parse(up.URL)
+	dir := t.TempDir()
+	p, err := proxy.New(proxy.Config{Contract: c, Upstream: upURL, Record: func(name string) (io.WriteCloser, error) { return os.Create(filepath.Join(dir, name)) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	t.Cleanup(ps.Close)
+	psURL, _ := url.Parse(ps.URL)
+	const endpoint = "http://s3.us-east-1.gsc-proxy.internal"
+	client := s3.New(s3.Options{
+		Region: srv.Region(), BaseEndpoint: aws.String(endpoint), UsePathStyle: true, RetryMaxAttempts: 1,
+		HTTPClient: &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(psURL)}},
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: sdkKey, SecretAccessKey: sdkSecret}, nil
+		}),
+	})
+	out, err := client.ListBuckets(context.Background(), &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatalf("listing through the proxy as an HTTP proxy: %v", err)
+	}
+	walks, stats := p.Close()
+	if len(out.Buckets) != 1 || stats.Judged != 1 || len(walks) != 1 {
+		t.Fatalf("%d buckets, stats %+v", len(out.Buckets), stats)
+	}
+	if fmt.Sprint(hosts) != "[s3.us-east-1.gsc-proxy.internal]" {
+		t.Errorf("the upstream saw Host %q, want the endpoint's name", hosts)
+	}
+	if len(walks[0].Findings) != 0 {
+		t.Errorf("findings on a clean listing: %v", walks[0].Findings)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, walks[0].File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(src, []byte("-- 1/request --\nGET /?x-id=ListBuckets HTTP/1.1\r\nHost: s3.us-east-1.gsc-proxy.internal\r\n")) {
+		t.Errorf("the recording does not show the request as the endpoint got it (origin form, its Host):\n%.400s", src)
+	}
 }
