@@ -347,28 +347,44 @@ func TestProxyStopsOnSignal(t *testing.T) {
 	}
 }
 
-// TestProxyAWSCLI: the AWS CLI, pointed at the proxy with
-// --endpoint-url, walks pages of two (--page-size) through it; the proxy
-// judges the walk as one and reports the fault in force.
+// TestProxyAWSCLI: the AWS CLI walks pages of two (--page-size) through
+// the proxy, pointed at it with --endpoint-url, or told the endpoint's own
+// name and given the proxy as its HTTP proxy (the Host it signs is then
+// the endpoint's); the proxy judges the walk as one and reports the fault
+// in force.
 func TestProxyAWSCLI(t *testing.T) {
 	aws := testenv.Tool(t, "aws")
-	p := startProxy(t, "--vendor", "s3", "--upstream", proxyEndpoint(t, refserver.Unsorted), "--once")
-	cmd := exec.Command(aws, "--endpoint-url", p.url, "s3api", "list-buckets", "--page-size", "2", "--query", "Buckets[].Name", "--output", "text")
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID="+testAccessKey, "AWS_SECRET_ACCESS_KEY="+testSecretKey,
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
-		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("aws s3api list-buckets through the proxy: %v\n%s", err, out)
-	}
-	if n := len(strings.Fields(string(out))); n != 5 {
-		t.Errorf("the AWS CLI listed %d buckets, want 5:\n%s", n, out)
-	}
-	if code := p.wait(t); code != exitFindings {
-		t.Errorf("exit %d, want 1\n%s%s", code, p.stdout, p.stderr)
-	}
-	stdout := p.stdout.String()
-	if !strings.Contains(stdout, "walk 1 ended after 3 page(s)") || !strings.Contains(stdout, "[page.order]") {
-		t.Errorf("want one walk of three pages with page.order findings:\n%s", stdout)
+	for _, tc := range []struct {
+		name     string
+		endpoint func(proxyURL string) (endpoint string, env []string)
+	}{
+		{"endpoint-url", func(u string) (string, []string) { return u, nil }},
+		{"http-proxy", func(u string) (string, []string) {
+			return "http://s3.us-east-1.gsc-proxy.internal", []string{"HTTP_PROXY=" + u, "http_proxy=" + u, "NO_PROXY=", "no_proxy="}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := startProxy(t, "--vendor", "s3", "--upstream", proxyEndpoint(t, refserver.Unsorted), "--once")
+			endpoint, env := tc.endpoint(p.url)
+			cmd := exec.Command(aws, "--endpoint-url", endpoint, "s3api", "list-buckets", "--page-size", "2", "--query", "Buckets[].Name", "--output", "text")
+			cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID="+testAccessKey, "AWS_SECRET_ACCESS_KEY="+testSecretKey,
+				"AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
+				"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=")
+			cmd.Env = append(cmd.Env, env...)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("aws s3api list-buckets through the proxy: %v\n%s", err, out)
+			}
+			if n := len(strings.Fields(string(out))); n != 5 {
+				t.Errorf("the AWS CLI listed %d buckets, want 5:\n%s", n, out)
+			}
+			if code := p.wait(t); code != exitFindings {
+				t.Errorf("exit %d, want 1\n%s%s", code, p.stdout, p.stderr)
+			}
+			stdout := p.stdout.String()
+			if !strings.Contains(stdout, "walk 1 ended after 3 page(s)") || !strings.Contains(stdout, "[page.order]") {
+				t.Errorf("want one walk of three pages with page.order findings:\n%s", stdout)
+			}
+		})
 	}
 }

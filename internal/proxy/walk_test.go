@@ -201,7 +201,7 @@ func s3Through(t testing.TB, n int, cfg proxy.Config) (*proxy.Proxy, *s3.Client,
 // endpoint's host, signs for it and sends its requests in absolute form;
 // the proxy forwards them to the upstream with that Host, so a signature
 // for the endpoint's own name verifies there, and judges the listing as
-// it would a direct one. The name here never resolves: only the proxy is
+// it would a direct one. The name is never resolved: only the proxy is
 // dialled.
 func TestForwardProxyKeepsTheEndpointsHost(t *testing.T) {
 	c, err := contract.Load(schemas.FS, "s3")
