@@ -71,10 +71,11 @@ type openWalk struct {
 	out       io.WriteCloser
 }
 
-func (j *judge) run(queue <-chan *capture, done chan<- struct{}) {
+func (j *judge) run(queue <-chan *capture, slots <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	for c := range queue {
 		j.exchange(c)
+		<-slots // c's copy is done with
 	}
 }
 

@@ -61,6 +61,7 @@ type Proxy struct {
 	// Guarded by mu.
 	mu     sync.Mutex
 	passed int // requests that are not GET Service
+	busy   int // GET Service exchanges passed unjudged: every slot taken
 	closed bool
 	// inflight counts the GET Service exchanges passing: Close waits for
 	// them to reach the queue.
@@ -69,12 +70,21 @@ type Proxy struct {
 	firstWalk chan struct{} // closed when a walk first ends complete
 	walkEnded bool
 
+	// slots bound the GET Service exchanges copied at once, passing or
+	// queued, each holding up to MaxBody bytes.
+	slots chan struct{}
+
 	judge judge // owned by the judging goroutine until done
 }
 
-// queueLen bounds the exchanges waiting to be judged, each holding up to
-// MaxBody bytes: a client that outpaces the checks waits for them.
-const queueLen = 4
+// queueLen bounds the exchanges waiting to be judged: a client that
+// outpaces the checks waits for them. maxCopies bounds those copied at
+// once, passing or queued: more clients listing at once than that are
+// passed through unjudged, so memory stays maxCopies times MaxBody.
+const (
+	queueLen  = 4
+	maxCopies = 8
+)
 
 // New returns a proxy to cfg.Upstream.
 func New(cfg Config) (*Proxy, error) {
@@ -90,7 +100,8 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = live.DefaultLimits.MaxBody
 	}
-	p := &Proxy{cfg: cfg, queue: make(chan *capture, queueLen), done: make(chan struct{}), firstWalk: make(chan struct{})}
+	p := &Proxy{cfg: cfg, queue: make(chan *capture, queueLen), done: make(chan struct{}), firstWalk: make(chan struct{}),
+		slots: make(chan struct{}, maxCopies)}
 	p.judge = judge{cfg: cfg, p: p}
 	up := cfg.Upstream
 	p.rp = &httputil.ReverseProxy{
@@ -109,9 +120,8 @@ func New(cfg Config) (*Proxy, error) {
 		Transport:      cfg.Transport,
 		ModifyResponse: p.modifyResponse,
 		ErrorHandler:   p.upstreamFailed,
-		ErrorLog:       nil,
 	}
-	go p.judge.run(p.queue, p.done)
+	go p.judge.run(p.queue, p.slots, p.done)
 	return p, nil
 }
 
@@ -157,6 +167,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p.closed {
 		p.mu.Unlock()
 		p.rp.ServeHTTP(w, r) // closing: passed, not judged
+		return
+	}
+	select {
+	case p.slots <- struct{}{}: // the judge frees it
+	default:
+		p.busy++
+		p.mu.Unlock()
+		p.rp.ServeHTTP(w, r)
 		return
 	}
 	p.inflight.Add(1)
@@ -234,7 +252,7 @@ func bucketHost(host, upstream string) bool {
 // Stats counts what passed through.
 type Stats struct {
 	Judged   int // GET Service exchanges checked
-	Unjudged int // GET Service exchanges that could not be (no whole response, too large)
+	Unjudged int // GET Service exchanges that could not be (no whole response, too large, too many at once)
 	Passed   int // other requests, forwarded and not judged
 	Walks    int // walks with at least one exchange checked
 }
@@ -243,7 +261,7 @@ type Stats struct {
 // an error answer.
 func (p *Proxy) FirstWalk() <-chan struct{} { return p.firstWalk }
 
-// walkEnded closes FirstWalk once.
+// endedWalk closes FirstWalk, once.
 func (p *Proxy) endedWalk() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -268,7 +286,7 @@ func (p *Proxy) Close() ([]*Walk, Stats) {
 	walks := p.judge.finish()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := Stats{Passed: p.passed, Unjudged: p.judge.unjudged}
+	s := Stats{Passed: p.passed, Unjudged: p.judge.unjudged + p.busy}
 	for _, w := range walks {
 		s.Judged += w.Exchanges
 		if w.Exchanges > 0 {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -253,5 +254,72 @@ func TestForwardProxyKeepsTheEndpointsHost(t *testing.T) {
 	}
 	if !bytes.Contains(src, []byte("-- 1/request --\nGET /?x-id=ListBuckets HTTP/1.1\r\nHost: s3.us-east-1.gsc-proxy.internal\r\n")) {
 		t.Errorf("the recording does not show the request as the endpoint got it (origin form, its Host):\n%.400s", src)
+	}
+}
+
+// TestCopiesAreBounded: with every copy slot held by a listing still
+// passing, one more listing passes through whole but unjudged: the proxy
+// holds at most a bounded number of bodies.
+func TestCopiesAreBounded(t *testing.T) {
+	const slots = 8 // maxCopies
+	arrived := make(chan struct{}, slots+1)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	n := 0
+	page := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>o</ID><DisplayName>d</DisplayName></Owner><Buckets></Buckets></ListAllMyBucketsResult>`
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		held := n <= slots
+		mu.Unlock()
+		arrived <- struct{}{}
+		if held {
+			<-release
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.Header().Set("X-Amz-Request-Id", "0123456789ABCDEF")
+		io.WriteString(w, page)
+	}))
+	t.Cleanup(up.Close)
+	c, _ := contract.Load(schemas.FS, "s3")
+	u, _ := url.Parse(up.URL)
+	p, err := proxy.New(proxy.Config{Contract: c, Upstream: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	t.Cleanup(ps.Close)
+	get := func() error {
+		resp, err := http.Get(ps.URL + "/")
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err == nil && string(body) != page {
+			err = fmt.Errorf("got %q", body)
+		}
+		return err
+	}
+	errs := make(chan error, slots)
+	for range slots {
+		go func() { errs <- get() }()
+	}
+	for range slots {
+		<-arrived
+	}
+	if err := get(); err != nil { // the one past the slots
+		t.Fatal(err)
+	}
+	<-arrived
+	close(release)
+	for range slots {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	_, stats := p.Close()
+	if stats.Judged != slots || stats.Unjudged != 1 {
+		t.Errorf("stats %+v, want %d judged and 1 passed unjudged", stats, slots)
 	}
 }
