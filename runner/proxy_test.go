@@ -161,7 +161,12 @@ func TestProxyOnceJudgesAWalk(t *testing.T) {
 			if tc.fault != "" {
 				faults = append(faults, tc.fault)
 			}
-			p := startProxy(t, "--vendor", "s3", "--upstream", proxyEndpoint(t, faults...), "--once", "--record", record, "--results", results)
+			reports := map[string]string{"--junit": "junit.xml", "--markdown": "summary.md", "--html": "report.html"}
+			args := []string{"--vendor", "s3", "--upstream", proxyEndpoint(t, faults...), "--once", "--record", record, "--results", results}
+			for flag, name := range reports {
+				args = append(args, flag, filepath.Join(dir, name))
+			}
+			p := startProxy(t, args...)
 			if n := walkS3(t, p.url); n != 5 {
 				t.Errorf("the SDK listed %d buckets through the proxy, want 5", n)
 			}
@@ -189,6 +194,12 @@ func TestProxyOnceJudgesAWalk(t *testing.T) {
 			}
 			if checkCode != tc.code {
 				t.Errorf("runner check on the recording: exit %d, want %d", checkCode, tc.code)
+			}
+			for flag, name := range reports {
+				data, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil || !bytes.Contains(data, []byte("client walk 1")) {
+					t.Errorf("%s: the report does not name client walk 1 (%v)", flag, err)
+				}
 			}
 			r, err := outcome.Load(results)
 			if err != nil {
