@@ -19,10 +19,13 @@ import (
 
 // BenchmarkPage1000 measures what the proxy adds to a page of 1,000 S3
 // buckets (about 190 KB), side by side: "direct" asks the reference
-// endpoint, "proxy" asks it through the proxy, which copies and judges
-// every page. One op is one signed request on loopback; p50-ns and p99-ns
-// are the latencies (request sent to last body byte read) over the ops.
-// For the figures over 1,000 requests:
+// endpoint; "proxy" asks it through the proxy, which copies and judges
+// every page, back to back, so that a client that outpaces the checks
+// waits for them; "proxy-paced" asks the next page only once the proxy
+// has judged the last, so its latency is what passing through adds. One
+// op is one signed request on loopback; p50-ns and p99-ns are the
+// latencies (request sent to last body byte read) over the ops. For the
+// figures over 1,000 requests:
 //
 //	go test ./internal/proxy -run '^$' -bench Page1000 -benchtime 1000x
 func BenchmarkPage1000(b *testing.B) {
@@ -45,8 +48,18 @@ func BenchmarkPage1000(b *testing.B) {
 	}
 	ps := httptest.NewServer(p)
 	defer ps.Close()
+	judged := make(chan struct{}, 1)
+	paced, err := proxy.New(proxy.Config{Contract: c, Upstream: upURL, Event: func(proxy.Event) { judged <- struct{}{} }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pacedServer := httptest.NewServer(paced)
+	defer pacedServer.Close()
 
-	for _, target := range []struct{ name, url string }{{"direct", up.URL}, {"proxy", ps.URL}} {
+	for _, target := range []struct {
+		name, url string
+		wait      chan struct{}
+	}{{"direct", up.URL, nil}, {"proxy", ps.URL, nil}, {"proxy-paced", pacedServer.URL, judged}} {
 		b.Run(target.name, func(b *testing.B) {
 			client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 			var lat []time.Duration
@@ -67,14 +80,19 @@ func BenchmarkPage1000(b *testing.B) {
 				if err != nil || resp.StatusCode != http.StatusOK || n < buckets*100 {
 					b.Fatalf("status %d, %d bytes, %v", resp.StatusCode, n, err)
 				}
+				if target.wait != nil {
+					<-target.wait
+				}
 			}
 			slices.Sort(lat)
 			b.ReportMetric(float64(lat[len(lat)*50/100]), "p50-ns")
 			b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ns")
 		})
 	}
-	walks, stats := p.Close()
-	if len(walks) > 0 && (stats.Unjudged != 0 || len(walks[0].Findings) != 0) {
-		b.Errorf("through the proxy: %+v, findings %v", stats, walks[0].Findings)
+	for _, p := range []*proxy.Proxy{p, paced} {
+		walks, stats := p.Close()
+		if len(walks) > 0 && (stats.Unjudged != 0 || len(walks[0].Findings) != 0) {
+			b.Errorf("through the proxy: %+v, findings %v", stats, walks[0].Findings)
+		}
 	}
 }
