@@ -58,6 +58,10 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	if err := loopbackOnly(*listen, *allowRemote); err != nil {
 		return err
 	}
+	// Written when it stops: found unwritable before it listens.
+	if err := files.check(*record, ""); err != nil {
+		return fmt.Errorf("proxy: %w", err)
+	}
 	c, err := contract.Load(schemas.FS, *vendor)
 	if err != nil {
 		return err

@@ -292,7 +292,18 @@ func TestProxyUsage(t *testing.T) {
 			t.Errorf("proxy %q: exit %d, stdout %q; want 2 and nothing listening", args, code, stdout.String())
 		}
 	}
+	// A report that could not be written at the end is found before it
+	// listens.
 	var stdout, stderr bytes.Buffer
+	dir := t.TempDir()
+	if code := run([]string{"proxy", "--vendor", "s3", "--upstream", "http://127.0.0.1:9", "--junit", dir}, &stdout, &stderr); code != exitUsage || stdout.Len() != 0 {
+		t.Errorf("--junit naming a directory: exit %d, stdout %q; want 2 before listening", code, stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "--junit") {
+		t.Errorf("the refusal does not name --junit:\n%s", stderr.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
 	run([]string{"proxy", "--vendor", "s3", "--upstream", "http://127.0.0.1:9", "--listen", "0.0.0.0:0"}, &stdout, &stderr)
 	if !strings.Contains(stderr.String(), "--allow-remote") {
 		t.Errorf("a non-loopback --listen is refused without naming --allow-remote:\n%s", stderr.String())
