@@ -20,6 +20,7 @@ import (
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/proxy"
 	"github.com/getservice-conformance/gsc/internal/refserver"
+	"github.com/getservice-conformance/gsc/internal/signer"
 	"github.com/getservice-conformance/gsc/schemas"
 )
 
@@ -321,5 +322,48 @@ func TestCopiesAreBounded(t *testing.T) {
 	_, stats := p.Close()
 	if stats.Judged != slots || stats.Unjudged != 1 {
 		t.Errorf("stats %+v, want %d judged and 1 passed unjudged", stats, slots)
+	}
+}
+
+// TestOffsetWalk: QingStor pages by offset: the requests a client sends
+// with offset 0 (or none), 2, 4 and limit 2 are one walk, which ends
+// complete at the page that comes back short (a walk ended early would
+// make the next page a walk of its own).
+func TestOffsetWalk(t *testing.T) {
+	c, err := contract.Load(schemas.FS, "qingstor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := refserver.New(c, refserver.Options{Keys: map[string]string{sdkKey: sdkSecret}})
+	for i := range 5 {
+		srv.Seed(refserver.Bucket{Name: fmt.Sprintf("bucket-%d", i), Created: time.Date(2021, 6, 7, 8, 9, 10, 0, time.UTC)})
+	}
+	up := httptest.NewServer(srv)
+	t.Cleanup(up.Close)
+	u, _ := url.Parse(up.URL)
+	p, err := proxy.New(proxy.Config{Contract: c, Upstream: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	t.Cleanup(ps.Close)
+	for _, q := range []string{"limit=2", "limit=2&offset=2", "limit=2&offset=4"} {
+		req, _ := http.NewRequest(http.MethodGet, ps.URL+"/?"+q, nil)
+		if err := signer.Sign(signer.QingStor, req, signer.Credentials{AccessKey: sdkKey, SecretKey: sdkSecret}, signer.Options{}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", q, resp.StatusCode)
+		}
+	}
+	walks, _ := p.Close()
+	if len(walks) != 1 || walks[0].Exchanges != 3 || !walks[0].Complete || len(walks[0].Findings) != 0 {
+		t.Errorf("walks %+v, want one complete walk of three pages, no findings", walks)
 	}
 }
