@@ -367,3 +367,28 @@ func TestOffsetWalk(t *testing.T) {
 		t.Errorf("walks %+v, want one complete walk of three pages, no findings", walks)
 	}
 }
+
+// TestVirtualHostedBucket: GET / on a bucket's own host (a name under
+// localhost, as a client addresses a bucket virtual-hosted on the proxy)
+// lists objects, not buckets: passed, not judged; GET / on the proxy's
+// address is judged.
+func TestVirtualHostedBucket(t *testing.T) {
+	p, _, _ := s3Through(t, 1, proxy.Config{})
+	ps := httptest.NewServer(p)
+	t.Cleanup(ps.Close)
+	psURL, _ := url.Parse(ps.URL)
+	for _, host := range []string{"photos.localhost:" + psURL.Port(), psURL.Host} {
+		req, _ := http.NewRequest(http.MethodGet, ps.URL+"/", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	_, stats := p.Close()
+	if stats.Passed != 1 || stats.Judged != 1 {
+		t.Errorf("stats %+v, want the bucket's GET passed and the service's judged", stats)
+	}
+}
