@@ -202,6 +202,9 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	// the body after it as read.
 	c.head, _ = httputil.DumpResponse(resp, false)
 	c.status, c.contentLength = resp.StatusCode, resp.ContentLength
+	if resp.ContentLength > 0 && resp.ContentLength <= c.max {
+		c.body.Grow(int(resp.ContentLength))
+	}
 	resp.Body = &tee{ReadCloser: resp.Body, c: c}
 	return nil
 }
