@@ -140,7 +140,7 @@ func NewTransport(l live.Limits) *http.Transport {
 		MaxIdleConnsPerHost:    16,
 		IdleConnTimeout:        90 * time.Second,
 		DisableCompression:     true,
-		ForceAttemptHTTP2:      true,
+		// HTTP/1.1, as the live client speaks: recordings read alike.
 	}
 }
 
