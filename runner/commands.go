@@ -86,6 +86,17 @@ var commands = []command{
 		run: runList,
 	},
 	{
+		name: "proxy", summary: "stand between a client and an endpoint and judge the GET Service traffic that passes",
+		synopsis:    "--vendor V --upstream URL [--listen 127.0.0.1:PORT] [flags]",
+		description: "A reverse proxy any client points at instead of the endpoint: every exchange passes through unchanged (the Host the client signed for is kept); each GET Service page is checked as it passes, the pages of a client's walk judged as one walk; findings print as they happen, redacted; reports are written when it stops (SIGINT, SIGTERM, --timeout or --once).",
+		examples: []string{
+			"runner proxy --vendor s3 --upstream http://127.0.0.1:9000 --listen 127.0.0.1:8080",
+			"runner proxy --vendor cos --upstream https://service.cos.myqcloud.com --once --junit reports/proxy.xml",
+			"runner proxy --vendor s3 --upstream http://127.0.0.1:7070 --record recorded/ --timeout 10m",
+		},
+		run: runProxy,
+	},
+	{
 		name: "matrix", summary: "join the results of several runs into one matrix",
 		synopsis:    "[flags] RESULTS.json...",
 		args:        "RESULTS.json  files written by --results",

@@ -28,6 +28,7 @@ var Packages = map[string]string{
 	"xmllint":  "libxml2-utils",
 	"chromium": "chromium",
 	"curl":     "curl",
+	"aws":      "awscli",
 }
 
 // Tool returns the path of a Debian tool named in Packages, or skips t.
