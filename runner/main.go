@@ -51,6 +51,7 @@ const usage = `usage:
   runner replay RECORDING [--exchange N] [--endpoint URL] ...
   runner sign --vendor V [--signature D] [--region R] [--tamper T] [--data BODY] METHOD URL [-H 'Name: value']...
   runner serve --vendor V [--addr 127.0.0.1:PORT] [--fault NAME]...
+  runner diff --vendor V --endpoint A (--endpoint B | --recordings DIR) [--credentials-b FILE] [--baseline FILE] [REPORTS] ...
   runner version
 REPORTS: --junit FILE --results FILE --markdown FILE --html FILE (FILE "-": standard output)
 Run "runner COMMAND -h" for a command's flags.`
@@ -91,6 +92,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runReplay(args[1:], stdout, stderr)
 	case "sign":
 		err = runSign(args[1:], stdout, stderr)
+	case "diff":
+		err = runDiff(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version())
 		return exitClean

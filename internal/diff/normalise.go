@@ -1,0 +1,170 @@
+package diff
+
+import (
+	"mime"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/getservice-conformance/gsc/internal/exchange"
+)
+
+// runToken stands for a run's id: bucket names, prefixes and markers of
+// two runs are the same names under different run ids.
+const runToken = "RUN"
+
+// Masks for the values that differ between any two runs.
+const (
+	maskToken = "<token>"
+	maskID    = "<id>"
+	maskOwner = "<owner>"
+	datePre   = "<date "
+)
+
+// normalised is one exchange with what must differ between two runs
+// masked: the run's id, request ids, dates, owner ids, tokens.
+type normalised struct {
+	request string // method and target
+	status  int
+	headers map[string]string // lower-case name: value
+	media   string            // the content type without its parameters
+	params  string            // the content type's parameters, sorted
+	body    *node             // nil: not XML or JSON (see raw)
+	raw     string
+}
+
+// ignoredHeaders are headers every answer varies in: identifiers of the
+// request, the time, the framing, the server's name. An endpoint that
+// lacks a request id is caught by the checks, not by comparison.
+var ignoredHeaders = []string{"date", "content-length", "connection", "keep-alive", "transfer-encoding", "server", "etag", "last-modified", "vary", "x-amz-id-2"}
+
+func ignoredHeader(name string) bool {
+	return slices.Contains(ignoredHeaders, name) || strings.Contains(name, "request-id") ||
+		strings.Contains(name, "requestid") || strings.Contains(name, "trace")
+}
+
+// volatileParam says a query parameter's value differs run to run:
+// tokens, signatures, times, keys.
+func volatileParam(name string) bool {
+	n := strings.ToLower(name)
+	for _, s := range []string{"token", "signature", "date", "credential", "expires", "accesskey", "security", "x-amz-", "x-bce-", "authorization"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalise masks one exchange of the run runID.
+func normalise(ex *exchange.Exchange, runID string) *normalised {
+	n := &normalised{headers: map[string]string{}}
+	if req := ex.Request; req != nil {
+		n.request = req.Method + " " + normaliseTarget(req.Path, req.Query, runID)
+	}
+	resp := ex.Response
+	if resp == nil {
+		return n
+	}
+	n.status = resp.Status
+	for _, h := range resp.Headers {
+		name := strings.ToLower(h.Name)
+		if ignoredHeader(name) {
+			continue
+		}
+		if name == "content-type" {
+			n.media, n.params = splitContentType(h.Value)
+			continue
+		}
+		n.headers[name] = maskValue(strings.ReplaceAll(h.Value, runID, runToken))
+	}
+	n.body = parseBody(resp.Body)
+	if n.body != nil {
+		maskTree(n.body, runID, false)
+	} else {
+		n.raw = strings.ReplaceAll(string(resp.Body), runID, runToken)
+	}
+	return n
+}
+
+func normaliseTarget(path string, q url.Values, runID string) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.WriteString(strings.ReplaceAll(path, runID, runToken))
+	for i, k := range keys {
+		sep := "&"
+		if i == 0 {
+			sep = "?"
+		}
+		for _, v := range q[k] {
+			if volatileParam(k) && v != "" {
+				v = maskToken
+			}
+			b.WriteString(sep + k + "=" + strings.ReplaceAll(v, runID, runToken))
+			sep = "&"
+		}
+	}
+	return b.String()
+}
+
+func splitContentType(v string) (media, params string) {
+	m, p, err := mime.ParseMediaType(v)
+	if err != nil {
+		return strings.TrimSpace(strings.ToLower(v)), ""
+	}
+	var ps []string
+	for k, v := range p {
+		ps = append(ps, k+"="+strings.ToLower(v))
+	}
+	slices.Sort(ps)
+	return m, strings.Join(ps, "; ")
+}
+
+// maskTree masks a body's volatile values in place; owned says the node
+// is within an owner, whose every value is the account's.
+func maskTree(n *node, runID string, owned bool) {
+	lower := strings.ToLower(n.name)
+	owned = owned || lower == "owner"
+	if len(n.children) == 0 {
+		switch {
+		case n.text == "":
+		case owned:
+			n.text = maskOwner
+		case strings.Contains(lower, "token"):
+			n.text = maskToken
+		case lower == "requestid" || lower == "request_id" || lower == "hostid":
+			n.text = maskID
+		default:
+			n.text = maskValue(strings.ReplaceAll(n.text, runID, runToken))
+		}
+	}
+	for _, c := range n.children {
+		maskTree(c, runID, owned)
+	}
+}
+
+// dateValue matches the dates these APIs write: ISO 8601 and HTTP dates.
+var dateValue = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?|[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2})`)
+
+// maskValue masks a date, keeping its shape (digits as 9, letters as
+// a): two runs differ in the time, two endpoints may differ in the
+// precision or the format.
+func maskValue(v string) string {
+	if !dateValue.MatchString(v) {
+		return v
+	}
+	shape := []byte(v)
+	for i, c := range shape {
+		switch {
+		case c >= '0' && c <= '9':
+			shape[i] = '9'
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			shape[i] = 'a'
+		}
+	}
+	return datePre + string(shape) + ">"
+}
