@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -52,6 +53,7 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	credsB := fs.String("credentials-b", "", "B's credentials file (default: the vendor's variables prefixed "+sideBEnvPrefix+", e.g. "+sideBEnvPrefix+"AWS_ACCESS_KEY_ID, else A's)")
 	record := fs.String("record", "", "keep both runs' recordings in this directory (a and b), for runner check, replay and diff --recordings")
 	name := fs.String("name", "A vs B", "what the reports call the pair")
+	rowsFile := fs.String("rows", "", "write every row, with what differs and why, as JSON to this file (\"-\": standard output)")
 	baselineFile := fs.String("baseline", "", "file of accepted differences (spec TARGET ROW-ID fail [expires=DATE] REASON)")
 	gf := addGateFlags(fs)
 	files := reportFiles{stdout: stdout}
@@ -97,6 +99,11 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	if err := files.check(*record, ""); err != nil {
 		return err
 	}
+	if *rowsFile != "" && !isStdout(*rowsFile) {
+		if err := writableFile(*rowsFile); err != nil {
+			return usagef("diff: --rows: %w", err)
+		}
+	}
 	c, err := diffContract(*vendor, *profile)
 	if err != nil {
 		return err
@@ -138,6 +145,15 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	rows := diff.Compare(loaded[0], loaded[1], c)
 	if err := diff.WriteText(stdout, rows); err != nil {
 		return err
+	}
+	if *rowsFile != "" {
+		data, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeOutput(*rowsFile, append(data, '\n'), stdout); err != nil {
+			return fmt.Errorf("--rows: %w", err)
+		}
 	}
 	run := &outcome.Run{
 		Title: "GET Service diff: " + *name, RunID: loaded[0].RunID + " vs " + loaded[1].RunID,
@@ -197,9 +213,10 @@ func (s *diffSide) run(vendor string, passed []string, work string, sigs chan os
 	cmd := exec.Command(self, args...)
 	cmd.Env = sideEnv(os.Environ(), s.envB)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out bytes.Buffer
+	shown := &sideOutput{w: stderr, prefix: "  " + s.label + ": "}
+	defer shown.flush()
 	cmd.Stdout = io.Discard
-	cmd.Stderr = io.MultiWriter(prefixed(stderr, "  "+s.label+": "), &out)
+	cmd.Stderr = shown
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("diff: side %s: %w", s.label, err)
 	}
@@ -258,31 +275,37 @@ func sideEnv(env []string, b bool) []string {
 	return append(out, over...) // the last of a name wins
 }
 
-// prefixed writes each line to w after prefix.
-func prefixed(w io.Writer, prefix string) io.Writer {
-	return &prefixWriter{w: w, prefix: prefix, start: true}
-}
-
-type prefixWriter struct {
+// sideOutput shows a side's run's output, each line after prefix, but
+// for the lines that name the files the diff writes for itself (its
+// temporary results), which are no concern of the user's.
+type sideOutput struct {
 	w      io.Writer
 	prefix string
-	start  bool
+	line   []byte
 }
 
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	var buf bytes.Buffer
+func (o *sideOutput) Write(b []byte) (int, error) {
 	for _, c := range b {
-		if p.start {
-			buf.WriteString(p.prefix)
-			p.start = false
-		}
-		buf.WriteByte(c)
+		o.line = append(o.line, c)
 		if c == '\n' {
-			p.start = true
+			if err := o.flush(); err != nil {
+				return 0, err
+			}
 		}
-	}
-	if _, err := p.w.Write(buf.Bytes()); err != nil {
-		return 0, err
 	}
 	return len(b), nil
+}
+
+// flush writes the line in hand, if any.
+func (o *sideOutput) flush() error {
+	line := o.line
+	o.line = o.line[:0]
+	if len(line) == 0 || bytes.HasPrefix(line, []byte("wrote ")) {
+		return nil
+	}
+	if line[len(line)-1] != '\n' {
+		line = append(line, '\n')
+	}
+	_, err := fmt.Fprintf(o.w, "%s%s", o.prefix, line)
+	return err
 }

@@ -88,7 +88,7 @@ func Compare(a, b *Side, c *contract.Contract) []Row {
 			case len(row.Differences) == 0:
 				row.Kind = Same
 			default:
-				row.Kind, row.Side, row.Reason = byVerdict(ra, rb)
+				row.Kind, row.Side, row.Reason = byVerdict(ra, rb, a.RunID, b.RunID)
 				if row.Kind == Same {
 					row.Kind, row.Side, row.Reason = Variance, "", varianceReason(row.Differences)
 				}
@@ -107,7 +107,7 @@ func Compare(a, b *Side, c *contract.Contract) []Row {
 		if differs[id] || ra.Status == rb.Status {
 			continue
 		}
-		kind, side, reason := byVerdict(ra, rb)
+		kind, side, reason := byVerdict(ra, rb, a.RunID, b.RunID)
 		rows = append(rows, Row{Spec: id, Kind: kind, Side: side, Reason: reason})
 	}
 	return rows
@@ -189,15 +189,16 @@ func checksReason(onlyA, onlyB []string) string {
 }
 
 // byVerdict classifies a difference within a spec by the spec's verdict
-// on each side: Same when the verdicts do not tell the sides apart.
-func byVerdict(a, b outcome.Result) (Kind, string, string) {
+// on each side: Same when the verdicts do not tell the sides apart. The
+// reason names the run's buckets as rows do, by the run token.
+func byVerdict(a, b outcome.Result, runA, runB string) (Kind, string, string) {
 	sa, sb := a.Status, b.Status
 	verdicts := fmt.Sprintf("the spec is %s on A, %s on B", orNone(sa), orNone(sb))
 	why := func(r outcome.Result) string {
 		if r.Summary == "" {
 			return verdicts
 		}
-		return verdicts + ": " + r.Summary
+		return verdicts + ": " + strings.NewReplacer(runA, runToken, runB, runToken).Replace(r.Summary)
 	}
 	failA, failB := sa == outcome.Fail, sb == outcome.Fail
 	switch {

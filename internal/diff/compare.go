@@ -12,7 +12,7 @@ import (
 // says otherwise.
 const (
 	ElementOrder    = "element order"
-	DatePrecision   = "date precision"
+	DatePrecision   = "date precision or format"
 	OptionalElement = "optional element"
 	OptionalHeader  = "optional header"
 	TypeParameters  = "content-type parameters"

@@ -40,8 +40,18 @@ type normalised struct {
 var ignoredHeaders = []string{"date", "content-length", "connection", "keep-alive", "transfer-encoding", "server", "etag", "last-modified", "vary", "x-amz-id-2"}
 
 func ignoredHeader(name string) bool {
-	return slices.Contains(ignoredHeaders, name) || strings.Contains(name, "request-id") ||
+	return slices.Contains(ignoredHeaders, name) || strings.HasSuffix(name, "-id") ||
 		strings.Contains(name, "requestid") || strings.Contains(name, "trace")
+}
+
+// volatileLeaf says a body's element names what identifies one answer:
+// a request, a host of the vendor's, a trace.
+func volatileLeaf(lower string) bool {
+	switch lower {
+	case "requestid", "request_id", "hostid", "host_id", "traceid", "trace_id", "debugid":
+		return true
+	}
+	return false
 }
 
 // volatileParam says a query parameter's value differs run to run:
@@ -56,11 +66,17 @@ func volatileParam(name string) bool {
 	return false
 }
 
+// endpointToken stands for the endpoint's host, which answers may name
+// (an error's Resource).
+const endpointToken = "<endpoint>"
+
 // normalise masks one exchange of the run runID.
 func normalise(ex *exchange.Exchange, runID string) *normalised {
 	n := &normalised{headers: map[string]string{}}
+	m := &masker{run: runID}
 	if req := ex.Request; req != nil {
 		n.request = req.Method + " " + normaliseTarget(req.Path, req.Query, runID)
+		m.host = req.Get("Host")
 	}
 	resp := ex.Response
 	if resp == nil {
@@ -76,16 +92,34 @@ func normalise(ex *exchange.Exchange, runID string) *normalised {
 			n.media, n.params = splitContentType(h.Value)
 			continue
 		}
-		n.headers[name] = maskValue(strings.ReplaceAll(h.Value, runID, runToken))
+		n.headers[name] = m.value(h.Value)
 	}
 	n.body = parseBody(resp.Body)
 	if n.body != nil {
-		maskTree(n.body, runID, false)
+		m.tree(n.body, false)
 	} else {
-		n.raw = strings.ReplaceAll(string(resp.Body), runID, runToken)
+		n.raw = m.names(string(resp.Body))
 	}
 	return n
 }
+
+// masker masks the values of one exchange.
+type masker struct {
+	run  string // the run's id
+	host string // the endpoint's, as the request named it
+}
+
+// names puts the tokens for the run's id and the endpoint's host.
+func (m *masker) names(s string) string {
+	s = strings.ReplaceAll(s, m.run, runToken)
+	if m.host != "" {
+		s = strings.ReplaceAll(s, m.host, endpointToken)
+	}
+	return s
+}
+
+// value masks a value's names, and its date.
+func (m *masker) value(s string) string { return maskValue(m.names(s)) }
 
 func normaliseTarget(path string, q url.Values, runID string) string {
 	keys := make([]string, 0, len(q))
@@ -124,9 +158,9 @@ func splitContentType(v string) (media, params string) {
 	return m, strings.Join(ps, "; ")
 }
 
-// maskTree masks a body's volatile values in place; owned says the node
-// is within an owner, whose every value is the account's.
-func maskTree(n *node, runID string, owned bool) {
+// tree masks a body's volatile values in place; owned says the node is
+// within an owner, whose every value is the account's.
+func (m *masker) tree(n *node, owned bool) {
 	lower := strings.ToLower(n.name)
 	owned = owned || lower == "owner"
 	if len(n.children) == 0 {
@@ -136,19 +170,40 @@ func maskTree(n *node, runID string, owned bool) {
 			n.text = maskOwner
 		case strings.Contains(lower, "token"):
 			n.text = maskToken
-		case lower == "requestid" || lower == "request_id" || lower == "hostid":
+		case volatileLeaf(lower):
 			n.text = maskID
 		default:
-			n.text = maskValue(strings.ReplaceAll(n.text, runID, runToken))
+			n.text = m.value(n.text)
 		}
 	}
+	kept := n.children[:0]
 	for _, c := range n.children {
-		maskTree(c, runID, owned)
+		m.tree(c, owned)
+		if !foreignBucket(c) {
+			kept = append(kept, c)
+		}
 	}
+	n.children = kept
 }
 
-// dateValue matches the dates these APIs write: ISO 8601 and HTTP dates.
-var dateValue = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?|[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2})`)
+// foreignBucket says n is a listed bucket of someone else's, named after
+// masking: another run's, or the account's own. Only the run's buckets
+// are the same on both sides; the checks have judged the rest.
+func foreignBucket(n *node) bool {
+	if l := strings.ToLower(n.name); l != "bucket" && l != "buckets" {
+		return false
+	}
+	for _, c := range n.children {
+		if strings.ToLower(c.name) == "name" && len(c.children) == 0 {
+			return !strings.HasPrefix(c.text, runToken+"-")
+		}
+	}
+	return false
+}
+
+// dateValue matches the dates these APIs write: ISO 8601 (extended and
+// basic, as in X-Amz-Date) and HTTP dates.
+var dateValue = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?|\d{8}T\d{6}Z?$|[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2})`)
 
 // maskValue masks a date, keeping its shape (digits as 9, letters as
 // a): two runs differ in the time, two endpoints may differ in the
