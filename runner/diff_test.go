@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -176,5 +178,71 @@ func checkFaultDiff(t *testing.T, o diffOutcome, m *mutation) {
 	}
 	if len(problems) > 0 {
 		t.Errorf("%s:%d: fault %s:\n  %s\nrows:%s\n%s", mutationsFile, m.line, m.fault, strings.Join(problems, "\n  "), describeRows(o.differing()), o.output)
+	}
+}
+
+// restyled answers as h does, rendered otherwise in ways an S3 contract
+// leaves open: a charset parameter on the content type, dates to the
+// second rather than the millisecond, the owner after the buckets, and
+// the document indented.
+func restyled(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := rec.Body.String()
+		if rec.Code == http.StatusOK && strings.Contains(body, "<ListAllMyBucketsResult") {
+			body = millis.ReplaceAllString(body, "Z<")
+			if owner := ownerElement.FindString(body); owner != "" {
+				body = strings.Replace(body, owner, "", 1)
+				body = strings.Replace(body, "</Buckets>", "</Buckets>\n"+owner, 1)
+			}
+			body = strings.ReplaceAll(body, "<Bucket>", "\n  <Bucket>\n    ")
+			rec.Header().Set("Content-Type", "application/xml; charset=utf-8")
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		io.WriteString(w, body)
+	})
+}
+
+var (
+	millis       = regexp.MustCompile(`\.\d{3}Z<`)
+	ownerElement = regexp.MustCompile(`<Owner>.*?</Owner>`)
+)
+
+// Two clean S3 endpoints, one rendering its listings otherwise, differ
+// in variances only: the diff passes, and shows each latitude taken.
+func TestDiffVariancesOnly(t *testing.T) {
+	c, err := contract.Load(schemas.FS, "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := runDiffBinary(t, "--vendor", "s3", "--endpoint", referenceServer(t, c, nil), "--endpoint", referenceServer(t, c, restyled),
+		"--credentials", exampleCredentials(t))
+	seen := map[string]bool{}
+	for _, r := range o.differing() {
+		if r.Kind != diff.Variance {
+			t.Errorf("%s: %s, not a variance", r.ID(), r.Kind)
+		}
+		for _, d := range r.Differences {
+			seen[d.Variance] = true
+		}
+	}
+	for _, want := range []string{diff.TypeParameters, diff.DatePrecision, diff.ElementOrder} {
+		if !seen[want] {
+			t.Errorf("no %s variance shown", want)
+		}
+	}
+	if seen[""] {
+		t.Errorf("a difference in substance between two clean endpoints")
+	}
+	if o.exit != 0 {
+		t.Errorf("exit %d, want 0 for variances only", o.exit)
+	}
+	if t.Failed() {
+		t.Logf("rows:%s\n%s%s", describeRows(o.differing()), o.stdout, o.output)
 	}
 }

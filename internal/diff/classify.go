@@ -85,6 +85,11 @@ func Compare(a, b *Side, c *contract.Contract) []Row {
 			case len(onlyA)+len(onlyB) > 0:
 				row.Kind, row.Side = Violation, sideOf(len(onlyA) > 0, len(onlyB) > 0)
 				row.Reason = checksReason(onlyA, onlyB)
+				// A spec that finds the capability absent where the
+				// checks fire has judged what they found: a gap.
+				if kind, side, reason := byVerdict(ra, rb, a.RunID, b.RunID); kind == Capability && side == row.Side {
+					row.Kind, row.Reason = kind, reason
+				}
 			case len(row.Differences) == 0:
 				row.Kind = Same
 			default:

@@ -42,7 +42,7 @@ func (d Difference) String() string {
 const absent = "(absent)"
 
 func quoteOr(s string) string {
-	if s == absent {
+	if s == absent || s == "sent" || s == "present" {
 		return s
 	}
 	return strconv.Quote(s)
@@ -55,9 +55,9 @@ func compare(a, b *normalised) []Difference {
 	case a == nil && b == nil:
 		return nil
 	case a == nil:
-		return []Difference{{Where: "exchange", A: absent, B: b.request}}
+		return []Difference{{Where: "exchange", A: absent, B: "sent"}}
 	case b == nil:
-		return []Difference{{Where: "exchange", A: a.request, B: absent}}
+		return []Difference{{Where: "exchange", A: "sent", B: absent}}
 	}
 	var ds []Difference
 	if a.request != b.request {

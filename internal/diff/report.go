@@ -74,14 +74,22 @@ func Counts(rows []Row) map[Kind]int {
 	return c
 }
 
-// WriteText writes what differs, a row a paragraph, and a closing count;
-// rows that are the same are counted, not shown.
+// WriteText writes what differs, grouped by spec and reason: a line for
+// the spec, then one per exchange with what differs in it. Rows that are
+// the same are counted, not shown.
 func WriteText(w io.Writer, rows []Row) error {
+	var last string
 	for _, r := range rows {
 		if r.Kind == Same {
 			continue
 		}
-		fmt.Fprintf(w, "%s\n  %s\n", r.title(), r.summary())
+		if head := r.Spec + ": " + r.summary(); head != last {
+			fmt.Fprintln(w, head)
+			last = head
+		}
+		if r.Exchange > 0 {
+			fmt.Fprintf(w, "  exchange %d: %s\n", r.Exchange, r.Request)
+		}
 		for _, d := range r.Differences {
 			fmt.Fprintf(w, "    %s\n", d)
 		}
