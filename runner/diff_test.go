@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -244,5 +245,44 @@ func TestDiffVariancesOnly(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("rows:%s\n%s%s", describeRows(o.differing()), o.stdout, o.output)
+	}
+}
+
+var updateDiffExample = flag.Bool("update-diff-example", false, "rewrite the runner diff example in "+readmeFile)
+
+const readmeFile = "../README.md"
+
+// diffExample finds the example output of runner diff in the README: the
+// text block after the command.
+var diffExample = regexp.MustCompile("(?s)(--label-filter pagination\n```\n\n```text\n)(.*?)(```)")
+
+// The README's example of runner diff is what the command prints.
+func TestDiffReadmeExample(t *testing.T) {
+	c, err := contract.Load(schemas.FS, "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := runDiffBinary(t, "--vendor", "s3", "--endpoint", referenceServer(t, c, nil),
+		"--endpoint", referenceServer(t, c, nil, "page-size-ignored"), "--credentials", exampleCredentials(t), "--label-filter", "pagination")
+	if o.exit != 1 {
+		t.Fatalf("exit %d, want 1 (capability gaps)\n%s%s", o.exit, o.stdout, o.output)
+	}
+	readme, err := os.ReadFile(readmeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := diffExample.FindSubmatchIndex(readme)
+	if m == nil {
+		t.Fatalf("%s holds no runner diff example", readmeFile)
+	}
+	if *updateDiffExample {
+		updated := append(append(append([]byte{}, readme[:m[4]]...), o.stdout...), readme[m[5]:]...)
+		if err := os.WriteFile(readmeFile, updated, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got := string(readme[m[4]:m[5]]); got != o.stdout {
+		t.Errorf("%s's runner diff example is not what it prints (go test ./runner -run TestDiffReadmeExample -update-diff-example):\n%s", readmeFile, o.stdout)
 	}
 }

@@ -39,10 +39,13 @@ func (d Difference) String() string {
 	return s
 }
 
-const absent = "(absent)"
+const (
+	absent  = "(absent)"
+	notSent = "(not sent)"
+)
 
 func quoteOr(s string) string {
-	if s == absent || s == "sent" || s == "present" {
+	if s == absent || s == notSent || s == "sent" || s == "present" {
 		return s
 	}
 	return strconv.Quote(s)
@@ -55,9 +58,9 @@ func compare(a, b *normalised) []Difference {
 	case a == nil && b == nil:
 		return nil
 	case a == nil:
-		return []Difference{{Where: "exchange", A: absent, B: "sent"}}
+		return []Difference{{Where: "exchange", A: notSent, B: "sent"}}
 	case b == nil:
-		return []Difference{{Where: "exchange", A: "sent", B: absent}}
+		return []Difference{{Where: "exchange", A: "sent", B: notSent}}
 	}
 	var ds []Difference
 	if a.request != b.request {
