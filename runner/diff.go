@@ -56,6 +56,7 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	rowsFile := fs.String("rows", "", "write every row, with what differs and why, as JSON to this file (\"-\": standard output)")
 	baselineFile := fs.String("baseline", "", "file of accepted differences (spec TARGET ROW-ID fail [expires=DATE] REASON)")
 	gf := addGateFlags(fs)
+	writeBaseline := fs.String("write-baseline", "", "write the rows that differ in a violation or a gap as a baseline to this file (their summaries as reasons: edit them)")
 	files := reportFiles{stdout: stdout}
 	files.register(fs, "")
 	// Flags handed to both sides' runs as given: runner run's.
@@ -96,7 +97,7 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 		}
 		base = b
 	}
-	if err := files.check(*record, ""); err != nil {
+	if err := files.check(*record, *writeBaseline); err != nil {
 		return err
 	}
 	if *rowsFile != "" && !isStdout(*rowsFile) {
@@ -161,6 +162,12 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := files.write(run, stderr); err != nil {
 		return fmt.Errorf("writing reports: %w", err)
+	}
+	if *writeBaseline != "" {
+		if err := writeOutput(*writeBaseline, baseline.FormatSpecs(run.Results), stdout); err != nil {
+			return fmt.Errorf("--write-baseline: %w", err)
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", shownPath(*writeBaseline))
 	}
 	return judgeRun(run, base, *baselineFile, baseline.Result{}, *gf, stderr)
 }

@@ -51,8 +51,15 @@ func referenceServer(t *testing.T, c *contract.Contract, wrap func(http.Handler)
 // written as JSON.
 func runDiffBinary(t *testing.T, args ...string) diffOutcome {
 	t.Helper()
+	return runDiffEnv(t, nil, args...)
+}
+
+// runDiffEnv is runDiffBinary with env over the keys runnerCmd sets.
+func runDiffEnv(t *testing.T, env []string, args ...string) diffOutcome {
+	t.Helper()
 	rows := filepath.Join(t.TempDir(), "rows.json")
 	cmd := runnerCmd(t, append([]string{"diff", "--rows", rows}, args...)...)
+	cmd.Env = append(cmd.Env, env...) // the last of a name wins
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
