@@ -12,6 +12,7 @@ import (
 
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/diff"
+	"github.com/getservice-conformance/gsc/internal/outcome"
 	"github.com/getservice-conformance/gsc/internal/refserver"
 	"github.com/getservice-conformance/gsc/internal/suite"
 	"github.com/getservice-conformance/gsc/schemas"
@@ -71,6 +72,16 @@ func TestDiffAgainstRecordings(t *testing.T) {
 	}
 	noRunBuckets(t, "A", clean)
 
+	// A side kept by runner diff --record serves as well.
+	kept := filepath.Join(dir, "kept")
+	if o := runDiffBinary(t, "--vendor", "s3", "--endpoint", faulty.url, "--endpoint", clean.url, "--credentials", creds, "--record", kept); o.exit != 1 {
+		t.Fatalf("faulty vs clean: exit %d\n%s", o.exit, o.output)
+	}
+	o = runDiffBinary(t, "--vendor", "s3", "--endpoint", clean.url, "--recordings", filepath.Join(kept, "a"), "--credentials", creds)
+	if o.exit != 1 || !slices.ContainsFunc(o.differing(), func(r diff.Row) bool { return r.Spec == walk && r.Side == "B" }) {
+		t.Errorf("against a side runner diff kept: exit %d:%s\n%s", o.exit, describeRows(o.differing()), o.output)
+	}
+
 	if err := os.Remove(filepath.Join(record, diff.SpecIndexFile)); err != nil {
 		t.Fatal(err)
 	}
@@ -89,9 +100,23 @@ func TestDiffBaseline(t *testing.T) {
 		return append([]string{"--vendor", "s3", "--endpoint", s3Endpoint(t, nil).url,
 			"--endpoint", s3Endpoint(t, nil, "page-size-ignored").url, "--credentials", creds, "--label-filter", "pagination", "--name", "gw vs ref"}, extra...)
 	}
-	o := runDiffBinary(t, args("--write-baseline", base)...)
+	results := filepath.Join(t.TempDir(), "results.json")
+	o := runDiffBinary(t, args("--write-baseline", base, "--results", results)...)
 	if o.exit != 1 {
 		t.Fatalf("exit %d, want 1\n%s", o.exit, o.output)
+	}
+	// The reports have a row per request of each spec, as the rows.
+	run, err := outcome.Load(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Results) != len(o.rows) || len(o.rows) == 0 {
+		t.Fatalf("%d results for %d rows", len(run.Results), len(o.rows))
+	}
+	for i, r := range run.Results {
+		if r.ID != o.rows[i].ID() || (r.Status == outcome.Fail) != (o.rows[i].Kind == diff.Capability || o.rows[i].Kind == diff.Violation) {
+			t.Errorf("result %d: %s %s, row %s %s", i, r.ID, r.Status, o.rows[i].ID(), o.rows[i].Kind)
+		}
 	}
 	data, err := os.ReadFile(base)
 	if err != nil {
