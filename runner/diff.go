@@ -134,13 +134,22 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 	loaded := make([]*diff.Side, 2)
-	for i := range sides {
+	order := []int{0, 1}
+	if *recordings != "" {
+		order = []int{1, 0} // the recorded side first: it creates nothing, and may not do
+	}
+	for _, i := range order {
 		s := &sides[i]
 		if err := s.run(*vendor, passed, work, sigs, stderr); err != nil {
 			return err
 		}
 		if loaded[i], err = diff.LoadSide(s.dir, s.results); err != nil {
 			return fmt.Errorf("diff: side %s: %w", s.label, err)
+		}
+		for _, rec := range loaded[i].Recordings {
+			if v := rec.Vendor(); v != *vendor {
+				return usagef("diff: side %s: %s is a recording of %s, not of --vendor %s", s.label, rec.File, v, *vendor)
+			}
 		}
 	}
 	rows := diff.Compare(loaded[0], loaded[1], c)

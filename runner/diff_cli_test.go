@@ -82,6 +82,10 @@ func TestDiffAgainstRecordings(t *testing.T) {
 		t.Errorf("against a side runner diff kept: exit %d:%s\n%s", o.exit, describeRows(o.differing()), o.output)
 	}
 
+	if o := runDiffBinary(t, "--vendor", "cos", "--endpoint", clean.url, "--recordings", record, "--credentials", creds); o.exit != 2 || !strings.Contains(o.output, "is a recording of s3, not of --vendor cos") || strings.Contains(o.output, "side A:") {
+		t.Errorf("recordings of another vendor: exit %d, want 2 before A runs\n%s", o.exit, o.output)
+	}
+
 	if err := os.Remove(filepath.Join(record, diff.SpecIndexFile)); err != nil {
 		t.Fatal(err)
 	}
