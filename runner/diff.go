@@ -70,10 +70,11 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	fs.Duration("timeout", 0, "the longest one exchange may take (default: runner run's)")
 	fs.Int("buckets", 5, "buckets each side creates")
 	fs.String("label-filter", "", "compare only specs whose labels match")
-	deadline := deadlineFlag(fs)
+	deadline := fs.Duration("deadline", defaultDeadline, "the longest each side's run may take")
 	if err := fs.Parse(args); err != nil {
 		return usagef("diff: %w", err)
 	}
+	started := time.Now()
 	if fs.NArg() > 0 {
 		return usagef("diff: unexpected argument %q", fs.Arg(0))
 	}
@@ -153,7 +154,13 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	rows := diff.Compare(loaded[0], loaded[1], c)
-	if err := diff.WriteText(stdout, rows); err != nil {
+	// The differences go to standard output, unless a report does.
+	text := stdout
+	toStdout := func(name string) bool { return name == "-" || (name != "" && isStdout(name)) }
+	if slices.ContainsFunc([]string{files.junit, files.results, files.markdown, files.html, *rowsFile, *writeBaseline}, toStdout) {
+		text = stderr
+	}
+	if err := diff.WriteText(text, rows); err != nil {
 		return err
 	}
 	if *rowsFile != "" {
@@ -167,7 +174,8 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	}
 	run := &outcome.Run{
 		Title: "GET Service diff: " + *name, RunID: loaded[0].RunID + " vs " + loaded[1].RunID,
-		Started: time.Now(), Results: diff.Results(rows, *name, *vendor),
+		Started: started, Duration: time.Since(started), Results: diff.Results(rows, *name, *vendor),
+		Requests: sides[0].results.Requests + sides[1].results.Requests,
 	}
 	if err := files.write(run, stderr); err != nil {
 		return fmt.Errorf("writing reports: %w", err)

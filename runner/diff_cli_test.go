@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -210,4 +211,18 @@ func TestDiffInterrupted(t *testing.T) {
 	}
 	noRunBuckets(t, "A", a)
 	noRunBuckets(t, "B", b)
+}
+
+// A report on standard output stays one document: the differences go to
+// standard error then.
+func TestDiffReportOnStdout(t *testing.T) {
+	o := runDiffBinary(t, "--vendor", "s3", "--endpoint", s3Endpoint(t, nil).url, "--endpoint", s3Endpoint(t, nil, "page-size-ignored").url,
+		"--credentials", exampleCredentials(t), "--label-filter", "pagination", "--results", "-")
+	var run outcome.Run
+	if err := json.Unmarshal([]byte(o.stdout), &run); err != nil || len(run.Results) != len(o.rows) || run.Requests == 0 {
+		t.Errorf("standard output is not the results of %d rows (%v, %d requests):\n%s", len(o.rows), err, run.Requests, o.stdout)
+	}
+	if !strings.Contains(o.output, "capability gap on B") {
+		t.Errorf("the differences are not on standard error:\n%s", o.output)
+	}
 }
