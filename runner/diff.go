@@ -110,7 +110,20 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *recordings != "" {
+		if tapes, _ := filepath.Glob(filepath.Join(*recordings, "*.tape")); len(tapes) != 1 {
+			return usagef("diff: --recordings %s holds %d tapes, not the one of a recorded run (runner run --record)", *recordings, len(tapes))
+		}
+	}
 	work := *record
+	if work != "" {
+		// A side's run must not find another run's recordings there.
+		for _, side := range []string{"a", "b"} {
+			if entries, _ := os.ReadDir(filepath.Join(work, side)); len(entries) > 0 {
+				return usagef("diff: --record %s already holds a run in %s: give a new directory", work, side)
+			}
+		}
+	}
 	if work == "" {
 		if work, err = os.MkdirTemp("", "gsc-diff-"); err != nil {
 			return err

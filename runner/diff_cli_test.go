@@ -78,6 +78,12 @@ func TestDiffAgainstRecordings(t *testing.T) {
 	if o := runDiffBinary(t, "--vendor", "s3", "--endpoint", faulty.url, "--endpoint", clean.url, "--credentials", creds, "--record", kept); o.exit != 1 {
 		t.Fatalf("faulty vs clean: exit %d\n%s", o.exit, o.output)
 	}
+	if o := runDiffBinary(t, "--vendor", "s3", "--endpoint", faulty.url, "--endpoint", clean.url, "--credentials", creds, "--record", kept); o.exit != 2 {
+		t.Errorf("--record into a directory that holds a diff: exit %d, want 2", o.exit)
+	}
+	if o := runDiffBinary(t, "--vendor", "s3", "--endpoint", clean.url, "--recordings", kept, "--credentials", creds); o.exit != 2 || !strings.Contains(o.output, "holds 0 tapes") {
+		t.Errorf("--recordings of a directory without a tape: exit %d, want 2\n%s", o.exit, o.output)
+	}
 	o = runDiffBinary(t, "--vendor", "s3", "--endpoint", clean.url, "--recordings", filepath.Join(kept, "a"), "--credentials", creds)
 	if o.exit != 1 || !slices.ContainsFunc(o.differing(), func(r diff.Row) bool { return r.Spec == walk && r.Side == "B" }) {
 		t.Errorf("against a side runner diff kept: exit %d:%s\n%s", o.exit, describeRows(o.differing()), o.output)
