@@ -239,7 +239,7 @@ func TestDiffVariancesOnly(t *testing.T) {
 			seen[d.Variance] = true
 		}
 	}
-	for _, want := range []string{diff.TypeParameters, diff.DatePrecision, diff.ElementOrder} {
+	for _, want := range []string{diff.TypeParameters, diff.DatePrecision, diff.ElementOrder, diff.Formatting} {
 		if !seen[want] {
 			t.Errorf("no %s variance shown", want)
 		}

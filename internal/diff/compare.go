@@ -17,6 +17,7 @@ const (
 	OptionalHeader  = "optional header"
 	TypeParameters  = "content-type parameters"
 	Wording         = "message wording"
+	Formatting      = "formatting"
 )
 
 // Difference is one thing two normalised exchanges differ in.
@@ -77,6 +78,9 @@ func compare(a, b *normalised) []Difference {
 	ds = append(ds, compareHeaders(a.headers, b.headers)...)
 	switch {
 	case a.body != nil && b.body != nil:
+		if a.layout != b.layout {
+			ds = append(ds, Difference{Where: "body", A: a.layout, B: b.layout, Variance: Formatting})
+		}
 		ds = append(ds, compareNodes("", a.body, b.body)...)
 	case a.body != nil || b.body != nil || a.raw != b.raw:
 		ds = append(ds, Difference{Where: "body", A: excerpt(a), B: excerpt(b)})

@@ -182,3 +182,22 @@ func TestCompareRows(t *testing.T) {
 		}
 	}
 }
+
+func TestLayout(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{`<a><b>1</b></a>`, "<a>\n<b>1</b>\n</a>"},
+		{"<a>\n<b>1</b>\n</a>", "<a>\n  <b>1</b>\n</a>"},
+		{`<?xml version="1.0"?><a><b>1</b></a>`, `<a><b>1</b></a>`},
+		{`{"a":{"b":"1"}}`, "{\n  \"a\": {\"b\": \"1\"}\n}"},
+	} {
+		na := &normalised{body: parseBody([]byte(tc.a)), layout: layoutOf([]byte(tc.a))}
+		nb := &normalised{body: parseBody([]byte(tc.b)), layout: layoutOf([]byte(tc.b))}
+		ds := compare(na, nb)
+		if len(ds) != 1 || ds[0].Variance != Formatting {
+			t.Errorf("%q vs %q: %v, want one formatting variance", tc.a, tc.b, ds)
+		}
+		if ds := compare(na, na); len(ds) > 0 {
+			t.Errorf("%q vs itself: %v", tc.a, ds)
+		}
+	}
+}

@@ -6,5 +6,5 @@
 // check fires, or the spec fails, there only), a capability one side
 // lacks (its spec finds it unsupported), or a variance the contract
 // allows (element order, date precision, optional elements, content-type
-// parameters, wording).
+// parameters, wording, the body's layout).
 package diff

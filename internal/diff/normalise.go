@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"bytes"
 	"mime"
 	"net/url"
 	"regexp"
@@ -31,6 +32,7 @@ type normalised struct {
 	media   string            // the content type without its parameters
 	params  string            // the content type's parameters, sorted
 	body    *node             // nil: not XML or JSON (see raw)
+	layout  string            // how the body is laid out, when it parsed
 	raw     string
 }
 
@@ -97,6 +99,7 @@ func normalise(ex *exchange.Exchange, runID string) *normalised {
 	n.body = parseBody(resp.Body)
 	if n.body != nil {
 		m.tree(n.body, false)
+		n.layout = layoutOf(resp.Body)
 	} else {
 		n.raw = m.names(string(resp.Body))
 	}
@@ -222,4 +225,52 @@ func maskValue(v string) string {
 		}
 	}
 	return datePre + string(shape) + ">"
+}
+
+// betweenTags is the white space between two tags.
+var betweenTags = regexp.MustCompile(`>(\s*)<`)
+
+// layoutOf says how a body is laid out, in words that do not depend on
+// how much it holds: its XML declaration, and whether it is on one
+// line, broken into lines, or indented.
+func layoutOf(body []byte) string {
+	trimmed := bytes.TrimSpace(body)
+	var breaks, indent bool
+	decl := ""
+	if bytes.HasPrefix(trimmed, []byte("<")) {
+		decl = "no XML declaration, "
+		if bytes.HasPrefix(trimmed, []byte("<?xml")) {
+			decl = "an XML declaration, "
+		}
+		for _, m := range betweenTags.FindAllSubmatch(trimmed, -1) {
+			ws := m[1]
+			if i := bytes.LastIndexByte(ws, '\n'); i >= 0 {
+				breaks = true
+				indent = indent || i < len(ws)-1
+			}
+		}
+	} else {
+		// JSON: white space outside strings is layout.
+		inString, escaped := false, false
+		for i, c := range trimmed {
+			switch {
+			case escaped:
+				escaped = false
+			case inString && c == '\\':
+				escaped = true
+			case c == '"':
+				inString = !inString
+			case !inString && c == '\n':
+				breaks = true
+				indent = indent || i+1 < len(trimmed) && (trimmed[i+1] == ' ' || trimmed[i+1] == '\t')
+			}
+		}
+	}
+	switch {
+	case indent:
+		return decl + "indented"
+	case breaks:
+		return decl + "broken into lines"
+	}
+	return decl + "on one line"
 }
