@@ -249,7 +249,7 @@ func (s *diffSide) run(vendor string, passed []string, work string, sigs chan os
 	}
 	cmd := exec.Command(self, args...)
 	cmd.Env = sideEnv(os.Environ(), s.envB)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownProcessGroup(cmd)
 	shown := &sideOutput{w: stderr, prefix: "  " + s.label + ": "}
 	defer shown.flush()
 	cmd.Stdout = io.Discard
