@@ -86,6 +86,17 @@ var commands = []command{
 		run: runList,
 	},
 	{
+		name: "diff", summary: "run the live specs against two endpoints (or one and a recorded run) and compare them request by request",
+		synopsis:    "--vendor V --endpoint A (--endpoint B | --recordings DIR) [flags]",
+		description: "Runs the live specs against each side in a runner run of its own (its own buckets, deleted on every exit path), masks what must differ (ids, dates, owners, tokens, the run's bucket names), and classifies each difference: a contract violation on one side, a capability one side lacks, or a variance the contract allows. Gated by a baseline like any run.",
+		examples: []string{
+			"runner diff --vendor s3 --endpoint http://127.0.0.1:9001 --endpoint http://127.0.0.1:9002",
+			"runner diff --vendor s3 --endpoint http://127.0.0.1:7070 --recordings recorded/aws --html reports/diff.html",
+			"runner diff --vendor cos --endpoint https://cos.example --endpoint https://service.cos.myqcloud.com --credentials-b b.json",
+		},
+		run: runDiff,
+	},
+	{
 		name: "proxy", summary: "stand between a client and an endpoint and judge the GET Service traffic that passes",
 		synopsis:    "--vendor V --upstream URL [--listen 127.0.0.1:PORT] [flags]",
 		description: "A reverse proxy any client points at instead of the endpoint: every exchange passes through unchanged (the Host the client signed for is kept); each GET Service page is checked as it passes, the pages of a client's walk judged as one walk; findings print as they happen, redacted; reports are written when it stops (SIGINT, SIGTERM, --timeout or --once).",

@@ -230,6 +230,7 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	rec = indexSpecs(*record, rec)
 	if rec != nil {
 		// Every attempt, for runner check to play back: spooled to disk
 		// as it is made, so that memory does not grow with the pages.
