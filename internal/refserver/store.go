@@ -154,9 +154,9 @@ type selection struct {
 	offset   int    // matching buckets to skip first
 	limit    int    // page size; 0 for no bound
 	prefix   string
-	regions  []string // every one must be the bucket's region
-	tagKey   string   // "" for no tag filter
-	tagValue *string  // nil: any value of tagKey
+	regions  []string          // every one must be the bucket's region
+	tagKey   string            // "" for no tag filter
+	tagValue *string           // nil: any value of tagKey
 	tagSet   map[string]string // every one a bucket must carry (OSS tagging); nil for none
 	tagAny   bool              // one tag of tagSet is enough (fault TaggingAnyTag)
 	group    *string           // the resource group; nil for every group
