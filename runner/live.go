@@ -113,7 +113,7 @@ func redactURL(raw string) string {
 // liveFlags are the flags that say how to reach an endpoint.
 type liveFlags struct {
 	vendor, endpoint, region, signature, addressing, appid string
-	credentials, caFile, profile                           string
+	credentials, caFile, profile, resourceGroup            string
 	insecure                                               bool
 	timeout                                                time.Duration
 }
@@ -125,6 +125,7 @@ func (f *liveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.signature, "signature", "", "the signature to use (default: the profile's first): "+strings.Join(signer.Dialects(), ", "))
 	fs.StringVar(&f.addressing, "addressing", "path", "bucket addressing for set-up calls: path or virtual")
 	fs.StringVar(&f.appid, "appid", "", "COS: the APPID that ends every bucket name")
+	fs.StringVar(&f.resourceGroup, "resource-group", "", "OSS: a resource group id; the run creates one of its buckets in it to judge x-oss-resource-group-id by (without it, that spec is skipped)")
 	fs.StringVar(&f.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ..., session_token = ... lines (default: the vendor's environment variables)")
 	fs.StringVar(&f.caFile, "ca-file", "", "PEM certificates to trust for TLS")
 	fs.StringVar(&f.profile, "profile", "", "a profile.json to use instead of the vendor's own (schemas/<vendor>/profile.json), e.g. with an endpoint's own limits")
@@ -197,9 +198,13 @@ func (f *liveFlags) target() (*live.Target, error) {
 	if f.appid != "" {
 		suffix = "-" + f.appid
 	}
+	if f.resourceGroup != "" && c.Profile.Params.ResourceGroupHeader == "" {
+		return nil, usagef("run: --resource-group: %s has no resource groups", f.vendor)
+	}
 	return &live.Target{
 		Contract: c, Endpoint: u, Creds: creds, Signature: sig, Region: region,
-		Addressing: f.addressing, BucketSuffix: suffix, Client: live.NewClient(limits, tlsConfig), TLS: tlsConfig,
+		Addressing: f.addressing, BucketSuffix: suffix, ResourceGroup: f.resourceGroup,
+		Client: live.NewClient(limits, tlsConfig), TLS: tlsConfig,
 	}, nil
 }
 

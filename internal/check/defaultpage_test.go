@@ -50,3 +50,23 @@ func TestDefaultPageWithFilter(t *testing.T) {
 		t.Errorf("max-buckets=5000, 5,000 buckets: %v, want none", got)
 	}
 }
+
+// BucketField reads a field of each bucket in listing order, "" where a
+// bucket lacks it.
+func TestBucketField(t *testing.T) {
+	c, err := contract.Load(schemas.FS, "oss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`<ListAllMyBucketsResult><Owner><ID>1</ID></Owner><Buckets>` +
+		`<Bucket><Name>a</Name><ResourceGroupId>rg-1</ResourceGroupId></Bucket>` +
+		`<Bucket><Name>b</Name></Bucket>` +
+		`<Bucket><Name>c</Name><ResourceGroupId>rg-2</ResourceGroupId></Bucket></Buckets></ListAllMyBucketsResult>`)
+	got := check.BucketField(c, body, "/ResourceGroupId")
+	if strings.Join(got, ",") != "rg-1,,rg-2" {
+		t.Errorf("BucketField = %q, want rg-1, \"\", rg-2", got)
+	}
+	if got := check.BucketField(c, []byte(`<ListAllMyBucketsResult><Buckets><Bucket><Name>a</Name></Bucket></Buckets></ListAllMyBucketsResult>`), "/ResourceGroupId"); len(got) != 1 || got[0] != "" {
+		t.Errorf("one bucket without the field: %q", got)
+	}
+}

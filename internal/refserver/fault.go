@@ -78,6 +78,7 @@ const (
 	TaggingCombinedServed Fault = "tagging-combined-served"
 	ResourceGroupIgnored  Fault = "resource-group-ignored"
 	EmptyGroupListsAll    Fault = "empty-group-lists-all"
+	NoGroupListsDefault   Fault = "no-group-lists-default"
 )
 
 // answerFaults are each auth failure's wrong-status and wrong-code faults.
@@ -108,7 +109,7 @@ var faultOrder = []Fault{
 	NextPageRepeats, NextPageSkips, Unsorted, CreationOrder, BucketRegionMissing, UnknownMarkerRestarts, ForgedTokenAccepted, EmptyTokenServed, RegionUnvalidated,
 	NextMarkerBehind, MarkerEchoWrong, MaxKeysEchoWrong,
 	PrefixIgnored, RegionIgnored, LocationIgnored, CreateTimeIgnored, TagsIgnored, PrefixEchoWrong,
-	TaggingIgnored, TaggingAnyTag, TaggingCombinedServed, ResourceGroupIgnored, EmptyGroupListsAll,
+	TaggingIgnored, TaggingAnyTag, TaggingCombinedServed, ResourceGroupIgnored, EmptyGroupListsAll, NoGroupListsDefault,
 }
 
 var faultInfos = map[Fault]faultInfo{
@@ -198,6 +199,7 @@ var faultInfos = map[Fault]faultInfo{
 	TaggingCombinedServed: filterInfo("tagging", "tagging sent with tag-key is served, not refused"),
 	ResourceGroupIgnored:  filterInfo("resource-group", "the resource-group header is ignored: every bucket is listed whatever group it names"),
 	EmptyGroupListsAll:    filterInfo("resource-group", "an empty resource-group header lists every bucket, as if absent, not the default group's"),
+	NoGroupListsDefault:   filterInfo("resource-group", "a request without the resource-group header lists the default group's buckets only, not every bucket"),
 }
 
 // wrongContentType is the media type WrongContentType sends: no

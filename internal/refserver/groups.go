@@ -31,7 +31,11 @@ func (s *Server) groupOf(r *http.Request) string {
 func (s *Server) ossSelection(r *http.Request, sel *selection) *apiError {
 	p := s.prof.Params
 	if h := p.ResourceGroupHeader; h != "" && !s.faults[ResourceGroupIgnored] {
-		if vs, sent := r.Header[http.CanonicalHeaderKey(h)]; sent {
+		vs, sent := r.Header[http.CanonicalHeaderKey(h)]
+		if !sent && s.faults[NoGroupListsDefault] && s.ref != nil {
+			sel.group = &s.ref.DefaultGroup
+		}
+		if sent {
 			g := strings.TrimSpace(strings.Join(vs, ""))
 			switch {
 			case s.ref == nil:

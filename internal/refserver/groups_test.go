@@ -31,6 +31,10 @@ func init() {
 		return deviatesIf(r.status/100 != 4, "tagging with tag-key answered %d", r.status)
 	}
 	faultProbes[ResourceGroupIgnored] = filtered(group(otherGroup), func(_ *probe, b Bucket) bool { return b.Group == otherGroup })
+	faultProbes[NoGroupListsDefault] = func(p *probe) string {
+		got := p.s.listed(p.list(url.Values{"max-keys": {"1000"}}))
+		return deviatesIf(len(got.names) != len(p.bs), "no header listed %d of %d buckets", len(got.names), len(p.bs))
+	}
 	faultProbes[EmptyGroupListsAll] = filtered(group(""), func(p *probe, b Bucket) bool { return b.Group == p.e.c.Profile.Reference.DefaultGroup })
 }
 

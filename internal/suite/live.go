@@ -87,6 +87,9 @@ type liveSpecs struct {
 	vendor string
 	t      *live.Target
 	mine   []string // the buckets this run created, sorted
+	// grouped is the bucket of mine created in the resource group the
+	// user named (live.Target.ResourceGroup); "" for none.
+	grouped string
 	// setUpErr says why set-up failed; every spec then ends as could not
 	// run with it.
 	setUpErr string
@@ -128,7 +131,11 @@ func (l *liveSpecs) setUp() {
 	}
 	for _, i := range CreationOrder(n) {
 		name := fmt.Sprintf("%s-%02d%s", LiveRun.RunID, i, l.t.BucketSuffix)
-		ex := LiveRun.Ledger.Create(l.ctx(), l.t, name)
+		group := ""
+		if i == n-1 && l.t.ResourceGroup != "" && l.t.Contract.Profile.Params.ResourceGroupHeader != "" {
+			group, l.grouped = l.t.ResourceGroup, name
+		}
+		ex := LiveRun.Ledger.CreateIn(l.ctx(), l.t, name, group)
 		if l.setUpErr = l.setUpProblem("creating bucket "+name, ex, 0); l.setUpErr != "" {
 			return
 		}
