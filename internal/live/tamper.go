@@ -66,6 +66,8 @@ const (
 	BCEExpired       // bce-auth-v1 signed 10 minutes ago for 300 seconds
 	OSSV1NoSignature // "OSS ak" without the colon and signature
 	OSSV1NoDate      // Date taken out, and no x-oss-date either
+	OSSV1EmptySig    // "OSS ak:" with nothing after the colon
+	OSSV1NoKey       // "OSS :signature" without the access key
 
 	tamperCount
 )
