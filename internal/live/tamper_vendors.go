@@ -23,7 +23,7 @@ func init() {
 	tampers[OSSV1EmptySig] = tamperInfo{name: "ossV1EmptySignature", failure: signer.InvalidAuthorization,
 		what: "an OSS V1 Authorization whose signature is empty", signs: signer.OSSV1, spoil: editAuthorization(emptySignature)}
 	tampers[OSSV1NoKey] = tamperInfo{name: "ossV1NoAccessKey", failure: signer.InvalidAuthorization,
-		what: "an OSS V1 Authorization without its access key", signs: signer.OSSV1, spoil: editAuthorization(noAccessKey)}
+		what: "an OSS V1 Authorization lacking its access key", signs: signer.OSSV1, spoil: editAuthorization(noAccessKey)}
 	tampers[OSSV1NoDate] = tamperInfo{name: "ossV1NoDate", failure: signer.MissingDate,
 		what: "an OSS V1 request with neither Date nor x-oss-date", signs: signer.OSSV1, spoil: dropAfterSigning("Date")}
 }
