@@ -53,11 +53,11 @@ func redactURL(raw string) string {
 
 // liveFlags are the flags that say how to reach an endpoint.
 type liveFlags struct {
-	vendor, endpoint, region, signature, addressing, appid string
-	credentials, caFile, contractProfile, awsProfile       string
-	insecure                                               bool
-	anonymous                                              bool // no credentials: runner list only declares specs
-	timeout                                                time.Duration
+	vendor, endpoint, region, signature, addressing, appid          string
+	credentials, caFile, contractProfile, awsProfile, resourceGroup string
+	insecure                                                        bool
+	anonymous                                                       bool // no credentials: runner list only declares specs
+	timeout                                                         time.Duration
 }
 
 func (f *liveFlags) register(fs *flag.FlagSet) {
@@ -69,6 +69,7 @@ func (f *liveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.appid, "appid", "", "COS: the APPID that ends every bucket name")
 	fs.StringVar(&f.credentials, "credentials", "", "a file of access_key_id = ..., secret_access_key = ..., session_token = ... lines (default: the vendor's environment variables, then its tools' configuration files)")
 	fs.StringVar(&f.awsProfile, "profile", "", "s3, scality: the profile of the AWS shared config and credentials files to take the keys from (default: AWS_PROFILE, else default)")
+	fs.StringVar(&f.resourceGroup, "resource-group", "", "OSS: a resource group id; the run creates one of its buckets in it to judge x-oss-resource-group-id by (without it, that spec is skipped)")
 	fs.StringVar(&f.caFile, "ca-file", "", "PEM certificates to trust for TLS")
 	fs.StringVar(&f.contractProfile, "contract-profile", "", "a profile.json to use instead of the vendor's own (schemas/<vendor>/profile.json), e.g. with an endpoint's own limits")
 	fs.BoolVar(&f.insecure, "insecure-skip-verify", false, "do not verify the endpoint's TLS certificate")
@@ -142,9 +143,13 @@ func (f *liveFlags) target() (*live.Target, error) {
 	if f.appid != "" {
 		suffix = "-" + f.appid
 	}
+	if f.resourceGroup != "" && c.Profile.Params.ResourceGroupHeader == "" {
+		return nil, usagef("run: --resource-group: %s has no resource groups", f.vendor)
+	}
 	return &live.Target{
 		Contract: c, Endpoint: u, Creds: creds, Signature: sig, Region: region,
-		Addressing: f.addressing, BucketSuffix: suffix, Client: live.NewClient(limits, tlsConfig), TLS: tlsConfig,
+		Addressing: f.addressing, BucketSuffix: suffix, ResourceGroup: f.resourceGroup,
+		Client: live.NewClient(limits, tlsConfig), TLS: tlsConfig,
 	}, nil
 }
 

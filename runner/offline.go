@@ -57,6 +57,7 @@ func writeTape(t *live.Target, cfg suite.LiveConfig, how tapeRun) error {
 		{"region", t.Region},
 		{"addressing", t.Addressing},
 		{"suffix", t.BucketSuffix},
+		{"resource-group", t.ResourceGroup},
 		{"buckets", strconv.Itoa(cfg.Buckets)},
 		{"read-only", strconv.FormatBool(cfg.ReadOnly)},
 		{"label-filter", how.sel.labels},
@@ -133,7 +134,7 @@ func (pb *playback) target() (*live.Target, error) {
 	}
 	return &live.Target{
 		Name: m["name"], Contract: c, Endpoint: u, Signature: m["signature"], Region: m["region"],
-		Addressing: m["addressing"], BucketSuffix: m["suffix"],
+		Addressing: m["addressing"], BucketSuffix: m["suffix"], ResourceGroup: m["resource-group"],
 		// Requests are signed, as live, and matched without their
 		// signatures: these keys sign nothing anyone checks.
 		Creds:  signer.Credentials{AccessKey: "GSCPLAYBACK0000000000", SecretKey: "gsc-playback-secret-7c1e0d9a"},

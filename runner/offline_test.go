@@ -46,7 +46,7 @@ func recordAndReplay(t *testing.T, c *contract.Contract, creds string, faults ..
 		o    *runOutcome
 		args []string
 	}{
-		{&live, []string{"run", "--vendor", c.Profile.Vendor, "--endpoint", srv.URL, "--credentials", creds, "--record", record, "--junit", ""}},
+		{&live, append([]string{"run", "--vendor", c.Profile.Vendor, "--endpoint", srv.URL, "--credentials", creds, "--record", record, "--junit", ""}, groupArgs(c)...)},
 		{&offline, []string{"check", record}},
 	} {
 		if side.o == &offline {

@@ -52,7 +52,7 @@ func TestRunCannotJudge(t *testing.T) {
 		{"credentials refused, read-only", e.url, []string{"--read-only"}, []string{"AWS_ACCESS_KEY_ID=AKIDNOBODY", "AWS_SECRET_ACCESS_KEY=x"},
 			"set-up: listing the buckets: the credentials were refused: 403 InvalidAccessKeyId", true},
 		{"the selection matches no spec", e.url, []string{"--label-filter", "no-such-label"}, nil, "runner: could not judge: the selection matches no spec", false},
-		{"every spec selected skipped", e.url, []string{"--read-only", "--label-filter", "filters && !prefix && !region && !refusals"}, nil, "could not judge: every one of the 5 spec(s) selected was skipped", false},
+		{"every spec selected skipped", e.url, []string{"--read-only", "--label-filter", "filters && !prefix && !region && !refusals"}, nil, "could not judge: every one of the 9 spec(s) selected was skipped", false},
 		{"the deadline passes", slow.url, []string{"--deadline", "2s"}, nil, "the run's deadline passed (--deadline)", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

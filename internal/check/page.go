@@ -38,3 +38,24 @@ func ErrorCode(c *contract.Contract, body []byte) string {
 	code, _, _ := first(b.value, c.Profile.Auth.ErrorCode)
 	return code
 }
+
+// BucketField reads one field of every bucket of a success body, by a
+// pointer relative to a bucket (OSS /ResourceGroupId), in listing order:
+// "" where a bucket lacks it.
+func BucketField(c *contract.Contract, body []byte, rel string) []string {
+	v := decode(c, bodyMessage(body)).value
+	toks := tokens(rel)
+	var out []string
+	for _, list := range collect(v, c.Profile.Listing.Buckets) {
+		values, isArray := list.value.([]any)
+		if !isArray {
+			values = []any{list.value}
+		}
+		for _, el := range values {
+			f, _ := lookup(el, toks)
+			s, _ := scalar(f)
+			out = append(out, s)
+		}
+	}
+	return out
+}

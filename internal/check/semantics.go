@@ -77,8 +77,10 @@ func (e *exchangeRun) semantics() {
 		if n, err := strconv.Atoi(v); err == nil && n >= 1 && (limit == 0 || n < limit) {
 			limit, why = n, ps.Name+"="+v
 		}
-	} else if ps.DefaultWithFilter > 0 && e.sendsFilterOrToken(param) {
-		limit, why = ps.DefaultWithFilter, "the default page size with a filter or token"
+	} else if sent := e.sendsFilterOrToken(param); ps.DefaultWithFilter > 0 && sent != "" {
+		// S3 since 2024-10: a filter or token without a page size gets
+		// pages of the default, and a token when more buckets exist.
+		limit, why = ps.DefaultWithFilter, "a request with "+sent+" and no "+ps.Name+" (the default page, a token for the rest)"
 	} else if ps.Default > 0 {
 		limit, why = ps.Default, "the default page size"
 	}
@@ -113,16 +115,16 @@ func (e *exchangeRun) semantics() {
 	e.walk.page(e, pg)
 }
 
-// sendsFilterOrToken reports whether the request sends a filter or token,
-// which changes some vendors' default page size.
-func (e *exchangeRun) sendsFilterOrToken(param func(string) (string, bool)) bool {
+// sendsFilterOrToken names the filter or token the request sends, which
+// changes some vendors' default page size; "" when it sends none.
+func (e *exchangeRun) sendsFilterOrToken(param func(string) (string, bool)) string {
 	p := e.c.Profile.Params
 	for _, name := range []string{p.Prefix, p.Region, p.Token} {
 		if _, ok := param(name); ok {
-			return true
+			return name
 		}
 	}
-	return false
+	return ""
 }
 
 // filters checks that every filter the request sends is honoured.

@@ -84,6 +84,9 @@ type Reference struct {
 	// (PUT /<bucket>?tagging with a Tagging XML body); empty where no
 	// filter needs tags.
 	Tagging string `json:"tagging,omitempty"`
+	// DefaultGroup is the resource group a bucket created without one
+	// belongs to (OSS), where the profile has resource groups.
+	DefaultGroup string `json:"defaultGroup,omitempty"`
 	// Errors are the answers the endpoint gives, by kind: "invalidArgument"
 	// (a bad page size, offset, marker, token or filter), "bucketExists",
 	// "noSuchBucket", "malformedBody", "invalidBucketName",
@@ -138,6 +141,9 @@ type Listing struct {
 	// page the request asked for with a page size, a filter or a token
 	// (S3 since 2024-10: BucketRegion), though not on a plain listing.
 	RegionWhenPaged bool `json:"regionWhenPaged,omitempty"`
+	// ResourceGroup is a bucket's resource group, relative to one bucket
+	// object (OSS ResourceGroupId).
+	ResourceGroup string `json:"resourceGroup,omitempty"`
 }
 
 // Refusal is an invalid request and the answer the contract gives it: a
@@ -148,6 +154,9 @@ type Refusal struct {
 	What  string `json:"what"`
 	Param string `json:"param"` // the query parameter
 	Value string `json:"value"` // its invalid value ("" is sent as name=)
+	// With are query parameters sent beside Param: a combination the
+	// contract refuses (OSS: tagging with tag-key).
+	With map[string]string `json:"with,omitempty"`
 	// Capability is what an endpoint that serves the request instead may
 	// simply lack ("pagination", "region"): the spec then looks for the
 	// evidence before it calls the answer a deviation.
@@ -181,6 +190,13 @@ type Params struct {
 	Range      string   `json:"range,omitempty"`      // lt, gt, lte, gte
 	TagKey     string   `json:"tagKey,omitempty"`
 	TagValue   string   `json:"tagValue,omitempty"`
+	// Tagging filters by a list of tags, comma-separated "key":"value"
+	// pairs a bucket must all carry (OSS).
+	Tagging string `json:"tagging,omitempty"`
+	// ResourceGroupHeader is a request header that selects a resource
+	// group (OSS x-oss-resource-group-id): absent, every bucket; empty,
+	// the default group's; a group id, that group's.
+	ResourceGroupHeader string `json:"resourceGroupHeader,omitempty"`
 	// LocationHeader is a request header that filters by zone (QingStor).
 	LocationHeader string `json:"locationHeader,omitempty"`
 }

@@ -254,6 +254,17 @@ func (c *Client) once(ctx context.Context, build func() (*http.Request, error)) 
 	if dump, err := httputil.DumpRequestOut(req.WithContext(ctx), true); err == nil {
 		ex.Request = c.secrets.Mask(redact.Message(dump))
 	}
+	// The dump read the body the copy shares with req: a fresh one is
+	// sent, else a new connection gets none (a reused one happened to
+	// rewind it).
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			ex.Err = fmt.Errorf("building the request: the body: %w", err)
+			return ex
+		}
+		req.Body = body
+	}
 	a := &attempt{headTimeout: c.limits.HeaderTimeout, cancel: cancel}
 	req = req.WithContext(a.traced(actx))
 	fail := func(err error, bodyBytes, bodyLen int64) *TransportError {

@@ -40,8 +40,13 @@ const (
 // a timeout, a cancelled context, a 5xx) leaves it pending, for cleanup to
 // delete if it exists.
 func (l *Ledger) Create(ctx context.Context, t *Target, name string) *Exchange {
+	return l.CreateIn(ctx, t, name, "")
+}
+
+// CreateIn is Create in a resource group ("": the default).
+func (l *Ledger) CreateIn(ctx context.Context, t *Target, name, group string) *Exchange {
 	l.set(t, name, pending)
-	ex := t.CreateBucket(ctx, name)
+	ex := t.CreateBucketIn(ctx, name, group)
 	switch {
 	case neverSent(ex):
 		l.forget(t, name)

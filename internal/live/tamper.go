@@ -61,6 +61,14 @@ const (
 	// scheme has.
 	BCEMalformed // the signed-headers field taken out
 
+	// The catalogues of COS, OSS V1 and BOS (tamper_vendors.go).
+	COSExpired       // a q-sign-time window of 5 minutes that ended 5 minutes ago
+	BCEExpired       // bce-auth-v1 signed 10 minutes ago for 300 seconds
+	OSSV1NoSignature // "OSS ak" without the colon and signature
+	OSSV1NoDate      // Date taken out, and no x-oss-date either
+	OSSV1EmptySig    // "OSS ak:" with nothing after the colon
+	OSSV1NoKey       // "OSS :signature" without the access key
+
 	tamperCount
 )
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,11 +17,29 @@ import (
 	"github.com/getservice-conformance/gsc/schemas"
 )
 
-// Every tamper of the S3 V4 catalogue sends a request that the signer's
-// own verification (a server's view) rejects as exactly the failure the
-// tamper names, and a valid presigned URL verifies; sent twice through
-// ParseTamper(Name()), the same.
+// Every tamper of a dialect's catalogue (S3 V4 and V2, COS, OSS V1 and
+// V4, BOS) sends a request that the signer's own verification (a
+// server's view) rejects as exactly the failure the tamper names, and a
+// valid presigned URL verifies; sent twice through ParseTamper(Name()),
+// the same.
 func TestCatalogueTampersFailAsNamed(t *testing.T) {
+	for _, tc := range []struct {
+		vendor, dialect string
+		atLeast         int
+	}{
+		{"s3", signer.S3V4, 27},
+		{"cos", signer.COS, 1},
+		{"oss", signer.OSSV1, 4},
+		{"oss", signer.OSSV4, 4},
+		{"bos", signer.BCE, 2},
+	} {
+		t.Run(tc.vendor+"/"+tc.dialect, func(t *testing.T) {
+			catalogueFailsAsNamed(t, tc.vendor, tc.dialect, tc.atLeast)
+		})
+	}
+}
+
+func catalogueFailsAsNamed(t *testing.T, vendor, dialect string, atLeast int) {
 	const ak, secret, token = "AKIDEXAMPLE", "SECRETEXAMPLE", "issued-token"
 	var got []*http.Request
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -28,24 +47,29 @@ func TestCatalogueTampersFailAsNamed(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer srv.Close()
-	c, err := contract.Load(schemas.FS, "s3")
+	c, err := contract.Load(schemas.FS, vendor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(srv.URL)
 	now := time.Now()
+	creds := signer.Credentials{AccessKey: ak, SecretKey: secret}
+	if dialect == signer.S3V4 {
+		creds.SessionToken = token
+	}
 	target := &live.Target{
-		Contract: c, Endpoint: u, Signature: signer.S3V4, Region: "us-east-1",
-		Creds:  signer.Credentials{AccessKey: ak, SecretKey: secret, SessionToken: token},
+		Contract: c, Endpoint: u, Signature: dialect, Region: "us-east-1",
+		Creds:  creds,
 		Client: live.NewClient(live.DefaultLimits, nil),
 		Now:    func() time.Time { return now },
 	}
 	opts := signer.Options{Region: "us-east-1", Token: func(k, tok string) bool { return k == ak && tok == token }}
 	keys := func(k string) (string, bool) { return secret, k == ak }
-	catalogue := live.Catalogue(signer.S3V4, c.Profile.Auth.Signatures...)
-	if len(catalogue) < 27 {
-		t.Fatalf("the S3 V4 and V2 catalogue holds %d tampers", len(catalogue))
+	catalogue := live.Catalogue(dialect, c.Profile.Auth.Signatures...)
+	if len(catalogue) < atLeast {
+		t.Fatalf("the %s catalogue holds %d tampers, want at least %d", dialect, len(catalogue), atLeast)
 	}
+	pageSize := c.Profile.Params.PageSize.Name
 	for _, tm := range catalogue {
 		if parsed, err := live.ParseTamper(tm.Name()); err != nil || parsed != tm {
 			t.Errorf("ParseTamper(%q) = %v, %v", tm.Name(), parsed, err)
@@ -55,7 +79,7 @@ func TestCatalogueTampersFailAsNamed(t *testing.T) {
 		if ex.Err != nil || len(got) != 1 {
 			t.Fatalf("%s: %v, %d requests", tm.Name(), ex.Err, len(got))
 		}
-		err := signer.Verify(tm.Dialect(signer.S3V4), got[0], keys, opts, 15*time.Minute, now)
+		err := signer.Verify(tm.Dialect(dialect), got[0], keys, opts, 15*time.Minute, now)
 		var rej *signer.Rejection
 		switch {
 		case tm.Failure() == "" && err != nil:
@@ -66,12 +90,22 @@ func TestCatalogueTampersFailAsNamed(t *testing.T) {
 		if tm.Presigns() != (got[0].Header.Get("Authorization") == "") {
 			t.Errorf("%s: Authorization %q", tm.Name(), got[0].Header.Get("Authorization"))
 		}
-		if !strings.Contains(got[0].URL.RawQuery, "max-buckets=5") {
+		if pageSize != "" && !strings.Contains(got[0].URL.RawQuery, pageSize+"=5") {
 			t.Errorf("%s: the query %q lost the intent's page size", tm.Name(), got[0].URL.RawQuery)
 		}
 	}
-	if live.Catalogue(signer.COS, signer.COS) != nil {
-		t.Errorf("COS has tampers of the S3 catalogue: %v", live.Catalogue(signer.COS, signer.COS))
+}
+
+// Each dialect has the tampers of its own catalogue and no other's.
+func TestCatalogueDialects(t *testing.T) {
+	if got := live.Catalogue(signer.COS, signer.COS); !slices.Equal(got, []live.Tamper{live.COSExpired}) {
+		t.Errorf("COS has the tampers %v, want only its own expired window", got)
+	}
+	if got := live.Catalogue(signer.QingStor, signer.QingStor); got != nil {
+		t.Errorf("QingStor has the tampers %v, want none (its error codes name none past the four)", got)
+	}
+	if got := live.Catalogue(signer.OSSV4, signer.OSSV1, signer.OSSV4); !slices.Equal(got, []live.Tamper{live.OSSV1NoSignature, live.OSSV1NoDate, live.OSSV1EmptySig, live.OSSV1NoKey}) {
+		t.Errorf("an OSS V4 run has the tampers %v, want the four V1 ones", got)
 	}
 	if v4only := live.Catalogue(signer.S3V4, signer.S3V4); len(v4only) != 19 {
 		t.Errorf("an endpoint accepting S3 V4 only has %d tampers of the catalogue, want the 19 of V4: %v", len(v4only), v4only)

@@ -32,7 +32,10 @@ type Target struct {
 	Addressing string
 	// BucketSuffix ends every bucket name the run creates (COS: -APPID).
 	BucketSuffix string
-	Client       *Client
+	// ResourceGroup is a resource group the user names (OSS): the run
+	// creates one of its buckets in it to judge the group filter by.
+	ResourceGroup string
+	Client        *Client
 	// TLS is the configuration Client was built with (nil: the system's);
 	// cleanup builds a client of its own with it.
 	TLS *tls.Config
@@ -47,6 +50,9 @@ type Intent struct {
 	Prefix, Region             string
 	CreateTime, Range          string
 	TagKey, TagValue, Location string
+	Tagging                    string // a tag set ("k":"v" pairs)
+	// Group, when set, is sent as the resource-group header, also empty.
+	Group *string
 	// Raw are query parameters sent as they are, empty values included:
 	// the invalid requests of a contract's refusals.
 	Raw    url.Values
@@ -60,7 +66,7 @@ func (t *Target) Query(in Intent) url.Values {
 	for _, kv := range [][2]string{
 		{p.PageSize.Name, in.PageSize}, {p.Marker, in.Marker}, {p.Token, in.Token}, {p.Offset, in.Offset},
 		{p.Prefix, in.Prefix}, {p.Region, in.Region}, {p.CreateTime, in.CreateTime}, {p.Range, in.Range},
-		{p.TagKey, in.TagKey}, {p.TagValue, in.TagValue},
+		{p.TagKey, in.TagKey}, {p.TagValue, in.TagValue}, {p.Tagging, in.Tagging},
 	} {
 		if kv[0] != "" && kv[1] != "" {
 			q.Set(kv[0], kv[1])
@@ -84,6 +90,9 @@ func (t *Target) List(ctx context.Context, in Intent) *Exchange {
 		}
 		if in.Location != "" && t.Contract.Profile.Params.LocationHeader != "" {
 			req.Header.Set(t.Contract.Profile.Params.LocationHeader, in.Location)
+		}
+		if h := t.Contract.Profile.Params.ResourceGroupHeader; in.Group != nil && h != "" {
+			req.Header.Set(h, *in.Group)
 		}
 		return req, t.sign(req, in.Tamper)
 	})
@@ -109,7 +118,16 @@ func encodeQuery(q url.Values) string {
 
 // CreateBucket creates a bucket; DeleteBucket deletes one.
 func (t *Target) CreateBucket(ctx context.Context, name string) *Exchange {
-	return t.bucketCall(ctx, http.MethodPut, name)
+	return t.CreateBucketIn(ctx, name, "")
+}
+
+// CreateBucketIn creates a bucket in a resource group ("": the default).
+func (t *Target) CreateBucketIn(ctx context.Context, name, group string) *Exchange {
+	var h http.Header
+	if rg := t.Contract.Profile.Params.ResourceGroupHeader; group != "" && rg != "" {
+		h = http.Header{http.CanonicalHeaderKey(rg): {group}}
+	}
+	return t.bucketRequest(ctx, http.MethodPut, name, "", nil, h)
 }
 
 // DeleteBucket is tried even on an endpoint the client gave up on (see
@@ -121,26 +139,35 @@ func (t *Target) DeleteBucket(ctx context.Context, name string) *Exchange {
 // TagBucket sets one tag on a bucket, with the Tagging document S3, COS
 // and OSS share, through the contract's tagging sub-resource.
 func (t *Target) TagBucket(ctx context.Context, name, key, value string) *Exchange {
+	return t.TagBucketWith(ctx, name, [2]string{key, value})
+}
+
+// TagBucketWith sets a bucket's tags (key, value pairs), replacing any.
+func (t *Target) TagBucketWith(ctx context.Context, name string, tags ...[2]string) *Exchange {
 	var body bytes.Buffer
-	body.WriteString("<Tagging><TagSet><Tag><Key>")
-	xml.EscapeText(&body, []byte(key))
-	body.WriteString("</Key><Value>")
-	xml.EscapeText(&body, []byte(value))
-	body.WriteString("</Value></Tag></TagSet></Tagging>")
+	body.WriteString("<Tagging><TagSet>")
+	for _, kv := range tags {
+		body.WriteString("<Tag><Key>")
+		xml.EscapeText(&body, []byte(kv[0]))
+		body.WriteString("</Key><Value>")
+		xml.EscapeText(&body, []byte(kv[1]))
+		body.WriteString("</Value></Tag>")
+	}
+	body.WriteString("</TagSet></Tagging>")
 	sub := ""
 	if r := t.Contract.Profile.Reference; r != nil {
 		sub = r.Tagging
 	}
-	return t.bucketRequest(ctx, http.MethodPut, name, sub, body.Bytes())
+	return t.bucketRequest(ctx, http.MethodPut, name, sub, body.Bytes(), nil)
 }
 
 func (t *Target) bucketCall(ctx context.Context, method, name string) *Exchange {
-	return t.bucketRequest(ctx, method, name, "", nil)
+	return t.bucketRequest(ctx, method, name, "", nil, nil)
 }
 
 // bucketRequest sends a signed call on one bucket; sub is a sub-resource
 // query parameter such as "tagging".
-func (t *Target) bucketRequest(ctx context.Context, method, name, sub string, body []byte) *Exchange {
+func (t *Target) bucketRequest(ctx context.Context, method, name, sub string, body []byte, header http.Header) *Exchange {
 	return t.Client.Do(ctx, func() (*http.Request, error) {
 		u := *t.Endpoint
 		if t.Addressing == "virtual" {
@@ -153,6 +180,9 @@ func (t *Target) bucketRequest(ctx context.Context, method, name, sub string, bo
 		req, err := http.NewRequest(method, u.String(), bytes.NewReader(body))
 		if err != nil {
 			return nil, err
+		}
+		for k, vs := range header {
+			req.Header[k] = vs
 		}
 		if body != nil {
 			sum := md5.Sum(body)

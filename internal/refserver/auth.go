@@ -36,6 +36,7 @@ var authMessages = map[signer.Failure]string{
 	signer.PresignedTooLong:       "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds.",
 	signer.PresignedBadSignature:  "The request signature we calculated does not match the signature you provided.",
 	signer.InvalidAuthorization:   "The Authorization header is invalid: it is not the access key, a colon and the signature.",
+	signer.SignatureExpired:       "Request has expired.",
 }
 
 // rank orders failures by how much of the request a dialect understood:

@@ -57,7 +57,7 @@ func (s *Server) createBucket(x *request, name string) {
 		s.fail(x, failf("invalidArgument", "%q is not a region", region))
 		return
 	}
-	switch err := s.store.create(Bucket{Name: name, Region: region, Created: s.shown(x.now)}); {
+	switch err := s.store.create(Bucket{Name: name, Region: region, Created: s.shown(x.now), Group: s.groupOf(x.r)}); {
 	case errors.Is(err, errExists):
 		s.fail(x, failf("bucketExists", "bucket %q already exists", name))
 	case errors.Is(err, errTooMany):

@@ -72,6 +72,13 @@ const (
 	LocationIgnored   Fault = "location-ignored"
 	CreateTimeIgnored Fault = "create-time-ignored"
 	TagsIgnored       Fault = "tags-ignored"
+
+	TaggingIgnored        Fault = "tagging-ignored"
+	TaggingAnyTag         Fault = "tagging-any-tag"
+	TaggingCombinedServed Fault = "tagging-combined-served"
+	ResourceGroupIgnored  Fault = "resource-group-ignored"
+	EmptyGroupListsAll    Fault = "empty-group-lists-all"
+	NoGroupListsDefault   Fault = "no-group-lists-default"
 )
 
 // answerFaults are each auth failure's wrong-status and wrong-code faults.
@@ -102,6 +109,7 @@ var faultOrder = []Fault{
 	NextPageRepeats, NextPageSkips, Unsorted, CreationOrder, BucketRegionMissing, UnknownMarkerRestarts, ForgedTokenAccepted, EmptyTokenServed, RegionUnvalidated,
 	NextMarkerBehind, MarkerEchoWrong, MaxKeysEchoWrong,
 	PrefixIgnored, RegionIgnored, LocationIgnored, CreateTimeIgnored, TagsIgnored, PrefixEchoWrong,
+	TaggingIgnored, TaggingAnyTag, TaggingCombinedServed, ResourceGroupIgnored, EmptyGroupListsAll, NoGroupListsDefault,
 }
 
 var faultInfos = map[Fault]faultInfo{
@@ -185,6 +193,13 @@ var faultInfos = map[Fault]faultInfo{
 	LocationIgnored:   filterInfo("location", "the Location header is ignored: the listing is not filtered by zone"),
 	CreateTimeIgnored: filterInfo("create-time", "the creation-time filter is ignored: the listing is not filtered by it"),
 	TagsIgnored:       filterInfo("tags", "the tag filter is ignored: the listing is not filtered by tag"),
+
+	TaggingIgnored:        filterInfo("tagging", "the tagging parameter is ignored: the listing is not filtered by the tag set"),
+	TaggingAnyTag:         filterInfo("tagging", "the tagging parameter selects a bucket that carries any one of its tags, not all of them"),
+	TaggingCombinedServed: filterInfo("tagging", "tagging sent with tag-key is served, not refused"),
+	ResourceGroupIgnored:  filterInfo("resource-group", "the resource-group header is ignored: every bucket is listed whatever group it names"),
+	EmptyGroupListsAll:    filterInfo("resource-group", "an empty resource-group header lists every bucket, as if absent, not the default group's"),
+	NoGroupListsDefault:   filterInfo("resource-group", "a request without the resource-group header lists the default group's buckets only, not every bucket"),
 }
 
 // wrongContentType is the media type WrongContentType sends: no

@@ -60,6 +60,7 @@ var catalogueText = map[signer.Failure]string{
 	signer.PresignedTooLong:       "a presigned URL valid for more than 7 days",
 	signer.PresignedBadSignature:  "a presigned URL with a bad signature",
 	signer.InvalidAuthorization:   "an Authorization of the access key without colon and signature",
+	signer.SignatureExpired:       "a COS or BOS signature whose own validity window has ended",
 }
 
 // rejectionListed is the notFor of a fault about failure f: the contract must

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/getservice-conformance/gsc/internal/check"
+	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/live"
 	"github.com/getservice-conformance/gsc/internal/signer"
+	"github.com/getservice-conformance/gsc/schemas"
 )
 
 // The auth catalogue's probes send the live suite's own tampered requests
@@ -26,14 +28,14 @@ func init() {
 }
 
 // tampered lists the buckets with a request spoilt as tm, through a live
-// target at the probe's clock.
+// target at the probe's clock signing in the vendor's first dialect.
 func (p *probe) tampered(tm live.Tamper) *live.Exchange {
 	u, err := url.Parse(p.e.url)
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	target := &live.Target{
-		Contract: p.e.c, Endpoint: u, Signature: signer.S3V4, Region: p.e.srv.Region(),
+		Contract: p.e.c, Endpoint: u, Signature: p.e.c.Profile.Auth.Signatures[0], Region: p.e.srv.Region(),
 		Creds:  signer.Credentials{AccessKey: testKey, SecretKey: testSecret},
 		Client: live.NewClient(live.DefaultLimits, nil),
 		Now:    func() time.Time { return t0 },
@@ -51,7 +53,8 @@ func showsCatalogueAnswer(f signer.Failure) func(p *probe) string {
 	return func(p *probe) string {
 		rej := p.e.c.Profile.Auth.Rejections[string(f)]
 		sent := 0
-		for _, tm := range live.Catalogue(signer.S3V4, p.e.c.Profile.Auth.Signatures...) {
+		sigs := p.e.c.Profile.Auth.Signatures
+		for _, tm := range live.Catalogue(sigs[0], sigs...) {
 			if tm.Failure() != string(f) {
 				continue
 			}
@@ -68,21 +71,32 @@ func showsCatalogueAnswer(f signer.Failure) func(p *probe) string {
 	}
 }
 
-// Each tamper of the S3 V4 catalogue fails verification as the failure it
-// names, and the reference endpoint answers it as the profile lists.
+// Each tamper of every vendor's catalogue (signing in the vendor's first
+// dialect) fails verification as the failure it names, and the reference
+// endpoint answers it as the profile lists.
 func TestCatalogueTampers(t *testing.T) {
-	p := newProbe(t, "s3", nil)
-	for _, tm := range live.Catalogue(signer.S3V4, p.e.c.Profile.Auth.Signatures...) {
-		ex := p.tampered(tm)
-		rej, listed := p.e.c.Profile.Auth.Rejections[tm.Failure()]
-		code := check.ErrorCode(p.e.c, ex.Body)
-		switch {
-		case tm.Failure() == "" && ex.Status != 200:
-			t.Errorf("%s: %d %q, want 200", tm.Name(), ex.Status, code)
-		case tm.Failure() != "" && !listed:
-			t.Errorf("%s: the s3 profile lists no answer for %s", tm.Name(), tm.Failure())
-		case tm.Failure() != "" && !rej.Allows(ex.Status, code):
-			t.Errorf("%s: %d %q, want %v %v", tm.Name(), ex.Status, code, rej.Status, rej.Codes)
+	sent := 0
+	for _, vendor := range contract.Vendors(schemas.FS) {
+		p := newProbe(t, vendor, nil)
+		sigs := p.e.c.Profile.Auth.Signatures
+		for _, tm := range live.Catalogue(sigs[0], sigs...) {
+			ex := p.tampered(tm)
+			rej, listed := p.e.c.Profile.Auth.Rejections[tm.Failure()]
+			code := check.ErrorCode(p.e.c, ex.Body)
+			switch {
+			case tm.Failure() == "":
+				if ex.Status != 200 {
+					t.Errorf("%s %s: %d %q, want 200", vendor, tm.Name(), ex.Status, code)
+				}
+			case !listed:
+				continue // not in the vendor's catalogue: no spec sends it
+			case !rej.Allows(ex.Status, code):
+				t.Errorf("%s %s: %d %q, want %v %v", vendor, tm.Name(), ex.Status, code, rej.Status, rej.Codes)
+			}
+			sent++
 		}
+	}
+	if sent < 27+1+4+2 {
+		t.Errorf("%d catalogued tampers answered; want those of S3, COS, OSS and BOS", sent)
 	}
 }

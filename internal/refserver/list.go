@@ -20,7 +20,7 @@ func (s *Server) list(x *request) {
 	body.Buckets = make([]bucketEntry, len(pg.buckets))
 	layout := s.dateLayout()
 	for i, b := range pg.buckets {
-		body.Buckets[i] = bucketEntry{Name: b.Name, Region: b.Region, Created: b.Created.UTC().Format(layout)}
+		body.Buckets[i] = bucketEntry{Name: b.Name, Region: b.Region, Created: b.Created.UTC().Format(layout), Group: b.Group}
 		if s.faults[BucketRegionMissing] {
 			body.Buckets[i].Region = ""
 		}
@@ -140,6 +140,9 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 			v := q.Get(p.TagValue)
 			sel.tagValue = &v
 		}
+	}
+	if err := s.ossSelection(r, &sel); err != nil {
+		return sel, nil, err
 	}
 	sel.count = s.prof.Listing.Count != ""
 	return sel, body, nil

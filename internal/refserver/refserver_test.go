@@ -48,6 +48,9 @@ func seed(e *endpoint, d vendorData) []Bucket {
 			Region:  d.regions[i%len(d.regions)],
 			Created: time.Date(2019, 5, 24, 11, 49, 50, 0, time.UTC).Add(time.Duration(i) * 37 * time.Hour),
 		}
+		if e.c.Profile.Params.ResourceGroupHeader != "" && i%3 == 2 {
+			b.Group = otherGroup // the others join the default group
+		}
 		e.srv.Seed(b)
 		bs = append(bs, e.srv.normalize(b))
 	}

@@ -41,6 +41,7 @@ type listingBody struct {
 // bucketEntry is one bucket as listed: the date already formatted.
 type bucketEntry struct {
 	Name, Region, Created string
+	Group                 string // resource group id; "" where the profile has none
 }
 
 // errorBody is what error.tmpl renders.

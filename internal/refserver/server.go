@@ -187,6 +187,9 @@ func (s *Server) normalize(b Bucket) Bucket {
 		b.Created = s.now()
 	}
 	b.Created = s.shown(b.Created)
+	if b.Group == "" && s.prof.Params.ResourceGroupHeader != "" && s.ref != nil {
+		b.Group = s.ref.DefaultGroup
+	}
 	if b.Tags != nil {
 		tags := make(map[string]string, len(b.Tags))
 		for k, v := range b.Tags {

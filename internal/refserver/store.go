@@ -15,6 +15,7 @@ type Bucket struct {
 	Region  string // region or zone id, as listed
 	Created time.Time
 	Tags    map[string]string
+	Group   string // resource group id (OSS); "" where the profile has none
 	// seq orders buckets by when the store took them, finer than the
 	// creation date shown (CreationOrder lists by it).
 	seq uint64
@@ -153,9 +154,12 @@ type selection struct {
 	offset   int    // matching buckets to skip first
 	limit    int    // page size; 0 for no bound
 	prefix   string
-	regions  []string // every one must be the bucket's region
-	tagKey   string   // "" for no tag filter
-	tagValue *string  // nil: any value of tagKey
+	regions  []string          // every one must be the bucket's region
+	tagKey   string            // "" for no tag filter
+	tagValue *string           // nil: any value of tagKey
+	tagSet   map[string]string // every one a bucket must carry (OSS tagging); nil for none
+	tagAny   bool              // one tag of tagSet is enough (fault TaggingAnyTag)
+	group    *string           // the resource group; nil for every group
 	created  *timeBound
 	count    bool // count what the request selects over all pages
 	// inclusive makes after an inclusive start (fault NextPageRepeats).
@@ -206,7 +210,7 @@ func (s *store) list(sel selection) page {
 	if sel.prefix != "" {
 		lo, hi = prefixRange(names, sel.prefix)
 	}
-	scan := sel.tagKey != "" || sel.created != nil
+	scan := sel.tagKey != "" || sel.created != nil || sel.tagSet != nil || sel.group != nil
 	var p page
 	if sel.count {
 		p.count = hi - lo
@@ -256,7 +260,24 @@ func (sel *selection) matches(b *Bucket) bool {
 			return false
 		}
 	}
+	if sel.tagSet != nil && !carries(b.Tags, sel.tagSet, sel.tagAny) {
+		return false
+	}
+	if sel.group != nil && b.Group != *sel.group {
+		return false
+	}
 	return sel.created == nil || sel.created.holds(b.Created)
+}
+
+// carries says whether tags hold every tag of want (or, any, one of them).
+func carries(tags, want map[string]string, any bool) bool {
+	for k, v := range want {
+		got, ok := tags[k]
+		if held := ok && got == v; held == any {
+			return held
+		}
+	}
+	return !any
 }
 
 func allSame(s []string) bool {

@@ -94,7 +94,7 @@ func verifyBCE(req *http.Request, secret func(string) (string, bool), o Options,
 	if err != nil {
 		return err
 	}
-	if err := checkWindow(signedAt.Add(-maxSkew), signedAt.Add(time.Duration(secs)*time.Second), now); err != nil {
+	if err := checkExpiry(signedAt, signedAt.Add(-maxSkew), signedAt.Add(time.Duration(secs)*time.Second), now, maxSkew); err != nil {
 		return err
 	}
 	canonical := req.Method + "\n" + "/" + uriEncode(strings.TrimPrefix(req.URL.Path, "/"), true) + "\n" +

@@ -134,6 +134,18 @@ func checkWindow(from, to, now time.Time) error {
 	return nil
 }
 
+// checkExpiry rejects now outside a signature's own window [from, to]:
+// past its end when the signature was made (at signed) within maxSkew of
+// now, as SignatureExpired (it was good and has run out); otherwise as
+// ClockSkew.
+func checkExpiry(signed, from, to, now time.Time, maxSkew time.Duration) error {
+	if now.After(to) && now.Sub(signed) <= maxSkew {
+		return reject(SignatureExpired, "the signature's window %s to %s ended before now %s",
+			from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	return checkWindow(from, to, now)
+}
+
 // collapseSpaces trims a header value and folds each run of spaces into
 // one, as SigV4-style canonical headers require.
 func collapseSpaces(v string) string {

@@ -76,7 +76,7 @@ func verifyCOS(req *http.Request, secret func(string) (string, bool), o Options,
 	if err != nil {
 		return err
 	}
-	if err := checkWindow(from, to, now); err != nil {
+	if err := checkExpiry(from, from, to, now, maxSkew); err != nil {
 		return err
 	}
 	format := strings.ToLower(req.Method) + "\n" + req.URL.Path + "\n" +

@@ -123,10 +123,22 @@ func TestClockSkew(t *testing.T) {
 	}
 }
 
+// A COS or BOS signature whose own window has run out, made within the
+// skew allowed, is SignatureExpired (a kind of ClockSkew); one made
+// further back than the skew is ClockSkew, whatever its window.
 func TestExpiryOption(t *testing.T) {
 	for _, d := range []string{COS, BCE} {
 		req := newGET(t, "http://storage.example.com/")
 		if err := Sign(d, req, creds, Options{Expiry: 5 * time.Minute}, now.Add(-6*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		err := verify(d, req)
+		wantFailure(t, err, SignatureExpired)
+		if !isKindOf(failure(err), ClockSkew) {
+			t.Errorf("%s: %s is not a kind of clock skew", d, failure(err))
+		}
+		req = newGET(t, "http://storage.example.com/")
+		if err := Sign(d, req, creds, Options{Expiry: 5 * time.Minute}, now.Add(-maxSkew-time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		wantFailure(t, verify(d, req), ClockSkew)

@@ -173,6 +173,12 @@ const (
 	// InvalidAuthorization: an Authorization of the "<prefix>ak:signature"
 	// form (S3 V2, OSS V1, QingStor) without the colon and signature.
 	InvalidAuthorization Failure = "invalidAuthorization"
+
+	// SignatureExpired: a signature that carries its own validity window
+	// (COS q-sign-time, BOS timestamp plus expiration period) whose window
+	// has ended, though it was made within the clock skew allowed: COS
+	// and BOS document an answer of their own for it.
+	SignatureExpired Failure = "signatureExpired"
 )
 
 // Base is the one of the four basic failures a failure is a kind of:
@@ -181,7 +187,7 @@ func (f Failure) Base() Failure {
 	switch f {
 	case Anonymous, UnknownKey, BadSignature, ClockSkew:
 		return f
-	case PresignedExpired:
+	case PresignedExpired, SignatureExpired:
 		return ClockSkew
 	}
 	return BadSignature
@@ -194,7 +200,7 @@ func Finer() []Failure {
 		HostNotSigned, HeaderNotSigned, MissingDate, MissingContentSHA256, InvalidContentSHA256,
 		ContentSHA256Mismatch, InvalidToken, TwoAuthMechanisms,
 		PresignedExpired, PresignedTooLong, PresignedBadSignature,
-		InvalidAuthorization,
+		InvalidAuthorization, SignatureExpired,
 	}
 }
 

@@ -161,6 +161,7 @@ func (l *liveSpecs) filterSpecs() {
 			w := l.filterWalk("filter tags", live.Intent{TagKey: key, TagValue: value}, nil)
 			l.filtered("filter tags", w, l.mine[:1], true, key+"="+value)
 		})
+		l.groupSpecs(has)
 	})
 }
 

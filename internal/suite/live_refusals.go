@@ -2,7 +2,9 @@ package suite
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -32,7 +34,12 @@ func (l *liveSpecs) refusalSpecs() {
 
 // refusal is a spec of the contract's refusals.
 func (l *liveSpecs) refusal(r contract.Refusal) {
-	l.refuse("refuses "+r.What, live.Intent{Raw: url.Values{r.Param: {r.Value}}}, r.Param+"="+r.Value, r.Capability, r.Rejection, r.Source)
+	q, what := url.Values{r.Param: {r.Value}}, r.Param+"="+r.Value
+	for _, k := range slices.Sorted(maps.Keys(r.With)) {
+		q.Set(k, r.With[k])
+		what += "&" + k + "=" + r.With[k]
+	}
+	l.refuse("refuses "+r.What, live.Intent{Raw: q}, what, r.Capability, r.Rejection, r.Source)
 }
 
 // refuse sends a request the contract refuses and judges the answer

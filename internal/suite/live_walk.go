@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/getservice-conformance/gsc/internal/check"
 	"github.com/getservice-conformance/gsc/internal/finding"
 	"github.com/getservice-conformance/gsc/internal/live"
 )
@@ -44,6 +45,7 @@ type walkPlan struct {
 type walked struct {
 	names   []string
 	regions []string // each name's region, "" where the page shows none
+	groups  []string // each name's resource group, where the profile has them
 	pages   []int    // each name's page, from 1
 	count   int      // exchanges
 	first   *live.Exchange
@@ -96,6 +98,9 @@ func (l *liveSpecs) walk(name string, plan walkPlan) *walked {
 		pg := w.tally.page(ex)
 		w.names = append(w.names, pg.Names...)
 		w.regions = append(w.regions, pg.Regions...)
+		if rg := p.Listing.ResourceGroup; rg != "" {
+			w.groups = append(w.groups, check.BucketField(l.t.Contract, ex.Body, rg)...)
+		}
 		for range pg.Names {
 			w.pages = append(w.pages, page)
 		}
