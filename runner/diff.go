@@ -30,7 +30,7 @@ const sideBEnvPrefix = "GSC_B_"
 
 // diffPassed are the flags of runner run that runner diff hands to both
 // sides' runs as given.
-var diffPassed = []string{"region", "signature", "addressing", "appid", "ca-file", "contract-profile", "insecure-skip-verify", "timeout", "buckets", "label-filter", "deadline"}
+var diffPassed = []string{"region", "signature", "addressing", "appid", "ca-file", "contract-profile", "resource-group", "insecure-skip-verify", "timeout", "buckets", "label-filter", "deadline"}
 
 // stringList is a repeatable string flag.
 type stringList []string
@@ -66,6 +66,7 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	fs.String("appid", "", "COS: the APPID that ends every bucket name")
 	fs.String("ca-file", "", "PEM certificates to trust for TLS")
 	profile := fs.String("contract-profile", "", "a profile.json to use instead of the vendor's own")
+	fs.String("resource-group", "", "OSS: a resource group id each side creates one of its buckets in")
 	fs.Bool("insecure-skip-verify", false, "do not verify the endpoints' TLS certificates")
 	fs.Duration("timeout", 0, "the longest one exchange may take (default: runner run's)")
 	fs.Int("buckets", 5, "buckets each side creates")

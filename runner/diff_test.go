@@ -138,8 +138,8 @@ func TestDiffFindsEachFault(t *testing.T) {
 			}
 			t.Run(vendor+"/"+string(f), func(t *testing.T) {
 				t.Parallel()
-				o := runDiffBinary(t, "--vendor", vendor, "--endpoint", referenceServer(t, c, nil), "--endpoint", referenceServer(t, c, nil, f), "--credentials", creds)
-				checkFaultDiff(t, o, m)
+				args := append([]string{"--vendor", vendor, "--endpoint", referenceServer(t, c, nil), "--endpoint", referenceServer(t, c, nil, f), "--credentials", creds}, groupArgs(c)...)
+				checkFaultDiff(t, runDiffBinary(t, args...), m)
 			})
 		}
 	}
