@@ -40,14 +40,17 @@ func (e *exchangeRun) commonHeaders(m *exchange.Message) map[string]bool {
 		}
 	}
 	if h, ok := m.Header("Content-Length"); ok {
+		// Content-Length counts the body as sent: coded, not decoded.
 		n, err := strconv.Atoi(h.Value)
 		switch {
+		case m.Chunked:
+			e.add("http.content-length", h.ValueOffset, "Content-Length %q alongside Transfer-Encoding: chunked; a sender must not send both (RFC 9112 6.2)", h.Value)
 		case err != nil || n < 0:
 			e.add("http.content-length", h.ValueOffset, "Content-Length %q is not a number", h.Value)
-		case n > len(m.Body):
-			e.add("http.content-length", h.ValueOffset, "Content-Length is %d but the body has %d bytes: it is cut short", n, len(m.Body))
-		case n < len(m.Body):
-			e.add("http.content-length", h.ValueOffset, "Content-Length is %d but the body has %d bytes", n, len(m.Body))
+		case n > len(m.Framed):
+			e.add("http.content-length", h.ValueOffset, "Content-Length is %d but the body has %d bytes: it is cut short", n, len(m.Framed))
+		case n < len(m.Framed):
+			e.add("http.content-length", h.ValueOffset, "Content-Length is %d but the body has %d bytes: %d bytes more than declared", n, len(m.Framed), len(m.Framed)-n)
 		}
 	}
 	return skip
@@ -56,13 +59,15 @@ func (e *exchangeRun) commonHeaders(m *exchange.Message) map[string]bool {
 // requestLint checks the request as the exchange shows it.
 func (e *exchangeRun) requestLint(req *exchange.Message) {
 	skip := e.commonHeaders(req)
-	if req.Proto != "HTTP/1.0" && req.Method != "" {
+	// HTTP/2 and 3 carry the host as :authority; curl shows it as Host
+	// but need not.
+	if req.Proto != "HTTP/1.0" && req.Proto != "HTTP/2" && req.Proto != "HTTP/3" && req.Method != "" {
 		if _, ok := req.Header("Host"); !ok {
 			e.add("http.host", req.Offset, "the request has no Host header (required in HTTP/1.1)")
 		}
 	}
-	if len(req.Body) > 0 && req.Get("Content-Length") == "" && req.Get("Transfer-Encoding") == "" {
-		e.add("http.request-body", req.BodyOffset, "the request has a %d-byte body but neither Content-Length nor Transfer-Encoding", len(req.Body))
+	if len(req.Framed) > 0 && req.Get("Content-Length") == "" && req.Get("Transfer-Encoding") == "" {
+		e.add("http.request-body", req.BodyOffset, "the request has a %d-byte body but neither Content-Length nor Transfer-Encoding", len(req.Framed))
 	}
 	auth, signed := req.Header("Authorization")
 	if signed && !skip["authorization"] && !e.c.Scheme.MatchString(auth.Value) {

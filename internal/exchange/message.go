@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,9 +32,26 @@ type Message struct {
 	Status int
 	Proto  string // "HTTP/1.1"; empty when the start line had none
 
-	Headers    []Header
+	Headers []Header
+	// Body is the message body as its head frames it: chunked transfer
+	// coding and gzip or deflate content coding removed. BodyOffset is
+	// where the body starts in the recording; Pos maps an offset of Body
+	// to the recording.
 	Body       []byte
 	BodyOffset int
+	// Framed is the body exactly as recorded, before any decoding.
+	Framed []byte
+	// Chunked says the body was sent with Transfer-Encoding chunked;
+	// Trailers are the fields after its last chunk.
+	Chunked  bool
+	Trailers []Header
+	// Coding names the content codings removed from Body ("gzip"); ""
+	// when none. Undecoded, when not "", says why Body is still coded
+	// (an unknown coding, a body that does not decode, the size cap):
+	// such a body cannot be judged.
+	Coding, Undecoded string
+
+	segments []segment
 }
 
 // Header is one "Name: value" line.
@@ -90,7 +108,7 @@ func nextLine(b []byte, off, base int) (line, int) {
 func parseMessage(kind Kind, data []byte, offset int, problem func(check string, off int, msg string)) *Message {
 	m := &Message{Kind: kind, Offset: offset, Raw: data}
 	if kind == BodyOnly {
-		m.Status, m.Body, m.BodyOffset = 200, data, offset
+		m.Status, m.Body, m.BodyOffset, m.Framed = 200, data, offset, data
 		return m
 	}
 	if len(data) == 0 {
@@ -117,6 +135,7 @@ func parseMessage(kind Kind, data []byte, offset int, problem func(check string,
 			break
 		}
 		if h, ok := parseHeaderLine(l); ok {
+			controlBytes(h, problem)
 			m.Headers = append(m.Headers, h)
 			off = next
 			continue
@@ -131,7 +150,20 @@ func parseMessage(kind Kind, data []byte, offset int, problem func(check string,
 	}
 	m.Body = data[bodyStart:]
 	m.BodyOffset = offset + bodyStart
+	m.unframe(problem)
 	return m
+}
+
+// controlBytes reports a control byte in a header value: RFC 9110 5.5
+// allows visible characters, spaces and tabs only (and obsolete text
+// from 0x80 up), and a NUL or CR there is how requests are smuggled.
+func controlBytes(h Header, problem func(string, int, string)) {
+	for i := 0; i < len(h.Value); i++ {
+		if c := h.Value[i]; c < ' ' && c != '\t' || c == 0x7f {
+			problem("http.header-value", h.ValueOffset+i, fmt.Sprintf("%s has the control byte 0x%02X in its value (RFC 9110 5.5 allows none)", h.Name, c))
+			return
+		}
+	}
 }
 
 func looksLikeBody(text []byte) bool {
@@ -244,7 +276,12 @@ func versionDefect(s string) int {
 	return len(form)
 }
 
+// isVersion reports whether s is an HTTP version as start lines show it:
+// HTTP/d.d, or HTTP/2 and HTTP/3 as curl prints them.
 func isVersion(s string) bool {
+	if s == "HTTP/2" || s == "HTTP/3" {
+		return true
+	}
 	return len(s) == len("HTTP/1.1") && strings.HasPrefix(s, "HTTP/") && s[5] >= '0' && s[5] <= '9' && s[6] == '.' && s[7] >= '0' && s[7] <= '9'
 }
 
@@ -263,8 +300,10 @@ func (m *Message) parseStatusLine(l line, problem func(string, int, string)) {
 		return
 	}
 	m.Status = n
-	if !hasReason {
-		// RFC 9112: the space before the (possibly empty) reason is required.
+	if !hasReason && proto != "HTTP/2" && proto != "HTTP/3" {
+		// RFC 9112: the space before the (possibly empty) reason is
+		// required. HTTP/2 and 3 have no reason phrase; curl prints their
+		// status as "HTTP/2 200".
 		problem("http.status-line", l.offset+len(text), "no space after the status code")
 	}
 }

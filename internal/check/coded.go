@@ -1,0 +1,47 @@
+package check
+
+import (
+	"bytes"
+	"mime"
+	"strings"
+
+	"github.com/getservice-conformance/gsc/internal/exchange"
+)
+
+// judgeable reports whether the response body can be read as the
+// contract's XML or JSON. A body still coded (the reading already said
+// why), gzip data no Content-Encoding declares, or an HTML page is named
+// as what it is, once, rather than as a cascade of syntax errors.
+func (e *exchangeRun) judgeable(m *exchange.Message) bool {
+	if m.Undecoded != "" {
+		return false
+	}
+	ce := m.Get("Content-Encoding")
+	if ce == "" && bytes.HasPrefix(m.Body, []byte{0x1f, 0x8b}) {
+		e.add("http.content-encoding", m.BodyOffset, "the body is gzip data (it starts 1F 8B) but no Content-Encoding says so; it is not checked")
+		return false
+	}
+	if isHTML(m) {
+		ct := m.Get("Content-Type")
+		if ct == "" {
+			ct = "none"
+		}
+		check := "schema.success"
+		if m.Status >= 300 || m.Status < 200 {
+			check = "schema.error"
+		}
+		e.add(check, m.BodyOffset, "the body is an HTML page (Content-Type: %s), not the %s body the contract describes; a proxy or load balancer may have answered", ct, strings.ToUpper(e.c.Profile.Body))
+		return false
+	}
+	return true
+}
+
+// isHTML reports whether a body is an HTML page: its Content-Type says
+// so, or it opens with a doctype or <html>.
+func isHTML(m *exchange.Message) bool {
+	if mt, _, err := mime.ParseMediaType(m.Get("Content-Type")); err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
+		return true
+	}
+	head := bytes.ToLower(bytes.TrimLeft(m.Body[:min(len(m.Body), 512)], " \t\r\n\ufeff"))
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html"))
+}
