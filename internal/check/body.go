@@ -27,8 +27,8 @@ type body struct {
 	msg *exchange.Message // raw is msg.Body; msg.Pos places its bytes
 	// utf8, when the XML body declared another encoding, is raw's
 	// source: raw is its UTF-8 reading.
-	utf8 *transcoded
-	value  any
+	utf8  *transcoded
+	value any
 	// An XML body is read into a Lite tree when it is well-formed and of
 	// the plain shape, and into the full tree (xml) otherwise, or when an
 	// assertion selects what only the full tree answers as the checks
@@ -252,7 +252,8 @@ func (e *exchangeRun) schema() {
 		if e.success() && e.legacyName(f.pointer, legacy) {
 			continue
 		}
-		e.at(check, f.pointer, "%s", leafMessage(f.leaf))
+		pointer, msg := e.schemaMessage(f.pointer, f.leaf)
+		e.at(check, pointer, "%s", msg)
 	}
 }
 

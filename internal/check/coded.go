@@ -2,7 +2,6 @@ package check
 
 import (
 	"bytes"
-	"mime"
 	"strings"
 
 	"github.com/getservice-conformance/gsc/internal/exchange"
@@ -36,12 +35,10 @@ func (e *exchangeRun) judgeable(m *exchange.Message) bool {
 	return true
 }
 
-// isHTML reports whether a body is an HTML page: its Content-Type says
-// so, or it opens with a doctype or <html>.
+// isHTML reports whether a body is an HTML page: it opens with a
+// doctype or <html>. (A Content-Type of text/html on an XML body is
+// header.content-type's finding; the body is still judged.)
 func isHTML(m *exchange.Message) bool {
-	if mt, _, err := mime.ParseMediaType(m.Get("Content-Type")); err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
-		return true
-	}
 	head := bytes.ToLower(bytes.TrimLeft(m.Body[:min(len(m.Body), 512)], " \t\r\n\ufeff"))
 	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html"))
 }
