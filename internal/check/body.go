@@ -60,10 +60,11 @@ func decode(c *contract.Contract, m *exchange.Message) *body {
 		b.value = v
 		for _, p := range problems {
 			check := "json.syntax"
+			msg := p.Msg
 			if p.Kind == "duplicate-key" {
-				check = "json.duplicate-key"
+				check, msg = "json.duplicate-key", msg+": a JSON object names each member once (RFC 8259 4)"
 			}
-			b.problem(check, p.Offset, p.Msg)
+			b.problem(check, p.Offset, msg)
 		}
 		b.recovered = len(b.syntax) > 0
 		return b
@@ -322,7 +323,7 @@ func (e *exchangeRun) assertions() {
 			if el != nil {
 				off = e.body.xml.Offset(el)
 			}
-			f := e.addBody("xpath."+a.ID, off, "%s (%s) does not hold", a.Description, a.Assert)
+			f := e.addBody("xpath."+a.ID, off, "%s; not so here: %s (assertion %s)", a.Description, seen(xmlquery.CreateXPathNavigator(n), a.Assert), a.Assert)
 			if err != nil {
 				f.Message = fmt.Sprintf("assertion %s cannot be evaluated: %v", a.ID, err)
 			}
@@ -363,7 +364,7 @@ func (e *exchangeRun) liteAssertions(when string) bool {
 		if ok {
 			continue
 		}
-		f := e.addBody("xpath."+h.a.ID, int(l.Node(h.el).Offset), "%s (%s) does not hold", h.a.Description, h.a.Assert)
+		f := e.addBody("xpath."+h.a.ID, int(l.Node(h.el).Offset), "%s; not so here: %s (assertion %s)", h.a.Description, seen(l.Navigator(h.el), h.a.Assert), h.a.Assert)
 		if err != nil {
 			f.Message = fmt.Sprintf("assertion %s cannot be evaluated: %v", h.a.ID, err)
 		}

@@ -35,7 +35,7 @@ func (e *exchangeRun) commonHeaders(m *exchange.Message) map[string]bool {
 	}
 	if h, ok := m.Header("Date"); ok && !skip["date"] {
 		if _, err := http.ParseTime(h.Value); err != nil {
-			e.add("http.date", h.ValueOffset, "Date %q is not an HTTP-date", h.Value)
+			e.add("http.date", h.ValueOffset, "Date %q is not an HTTP-date; want the form Tue, 02 Jan 2024 03:04:06 GMT (RFC 9110 5.6.7)", h.Value)
 			skip["date"] = true
 		}
 	}
@@ -71,7 +71,7 @@ func (e *exchangeRun) requestLint(req *exchange.Message) {
 	}
 	auth, signed := req.Header("Authorization")
 	if signed && !skip["authorization"] && !e.c.Scheme.MatchString(auth.Value) {
-		e.add("request.auth-scheme", auth.ValueOffset, "Authorization %q does not have the %s signature form", clip(auth.Value), e.c.Profile.Name)
+		e.add("request.auth-scheme", auth.ValueOffset, "Authorization %q does not have the %s signature form (%s)", clip(auth.Value), e.c.Profile.Name, authForms(e.c.Profile.Auth.Signatures))
 		skip["authorization"] = true
 	}
 	if signed && !skip["authorization"] && e.c.Profile.Auth.SignTime == signature.FromCOSWindow {
@@ -111,7 +111,7 @@ func (e *exchangeRun) responseHeaders(resp *exchange.Message) {
 	}
 	if p.RequestIDHeader != "" {
 		if _, ok := resp.Header(p.RequestIDHeader); !ok {
-			e.add("header.request-id", resp.Offset, "no %s header", p.RequestIDHeader)
+			e.add("header.request-id", resp.Offset, "the response has no %s header; the contract wants one on every response", p.RequestIDHeader)
 		}
 	}
 }
@@ -136,4 +136,12 @@ func clip(s string) string {
 		return s[:48] + "..."
 	}
 	return s
+}
+
+// authForms names the signature dialects a contract accepts, for people.
+func authForms(dialects []string) string {
+	if len(dialects) == 0 {
+		return "the profile's auth.scheme"
+	}
+	return "want " + strings.Join(dialects, " or ")
 }

@@ -145,7 +145,7 @@ func parseMessage(kind Kind, data []byte, offset int, problem func(check string,
 			bodyStart = off
 			break
 		}
-		problem("http.header-line", l.offset, "not a header line: "+quote(l.text))
+		problem("http.header-line", l.offset, "not a header line (want Name: value): "+quote(l.text))
 		off = next
 	}
 	m.Body = data[bodyStart:]
@@ -289,14 +289,14 @@ func (m *Message) parseStatusLine(l line, problem func(string, int, string)) {
 	text := string(l.text)
 	proto, rest, _ := strings.Cut(text, " ")
 	if !isVersion(proto) {
-		problem("http.status-line", l.offset+versionDefect(proto), "not a status line: "+quote(l.text))
+		problem("http.status-line", l.offset+versionDefect(proto), "not a status line (want HTTP/x.y SP code SP reason, or HTTP/2 SP code): "+quote(l.text))
 		return
 	}
 	m.Proto = proto
 	code, _, hasReason := strings.Cut(rest, " ")
 	n, err := strconv.Atoi(code)
 	if err != nil || len(code) != 3 || n < 100 {
-		problem("http.status-line", l.offset+len(proto)+1, "bad status code "+strconv.Quote(code))
+		problem("http.status-line", l.offset+len(proto)+1, fmt.Sprintf("status code %s is not three digits (want %s SP code SP reason): %s", strconv.Quote(code), proto, quote(l.text)))
 		return
 	}
 	m.Status = n
@@ -304,7 +304,7 @@ func (m *Message) parseStatusLine(l line, problem func(string, int, string)) {
 		// RFC 9112: the space before the (possibly empty) reason is
 		// required. HTTP/2 and 3 have no reason phrase; curl prints their
 		// status as "HTTP/2 200".
-		problem("http.status-line", l.offset+len(text), "no space after the status code")
+		problem("http.status-line", l.offset+len(text), "no space after the status code (RFC 9112 4: the space before the reason is required even when the reason is empty)")
 	}
 }
 
