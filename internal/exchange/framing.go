@@ -163,3 +163,26 @@ func (m *Message) PosNote(off int) string {
 	}
 	return fmt.Sprintf("at byte %d of the %s-decoded body; the place given is the start of %s", off, m.Coding, where)
 }
+
+// Problem is a defect found reading one message: the check it belongs
+// to, the byte offset it is at (base-relative, as ReadMessage was given)
+// and what it is.
+type Problem struct {
+	Check  string
+	Offset int
+	Msg    string
+}
+
+// ReadMessage reads one raw HTTP message (a request or a response as it
+// went over the wire, or a bare body) whose first byte stands at offset
+// base of its source, as a recording's parts are read: start line and
+// headers parsed, the body unchunked and decoded (Body; Framed keeps the
+// bytes). For readers of other capture formats; nothing is repaired
+// silently, every defect is a Problem.
+func ReadMessage(kind Kind, data []byte, base int) (*Message, []Problem) {
+	var problems []Problem
+	m := parseMessage(kind, data, base, func(check string, off int, msg string) {
+		problems = append(problems, Problem{check, off, msg})
+	})
+	return m, problems
+}

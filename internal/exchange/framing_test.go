@@ -198,3 +198,14 @@ func TestHeaderValueControlBytes(t *testing.T) {
 		}
 	}
 }
+
+// ReadMessage reads a message outside any recording, offsets from base.
+func TestReadMessage(t *testing.T) {
+	m, probs := ReadMessage(Response, []byte("HTTP/2 200\r\ncontent-encoding: gzip\r\n\r\nnot gzip"), 100)
+	if m.Status != 200 || m.Proto != "HTTP/2" || m.BodyOffset != 100+38 {
+		t.Errorf("status %d %s, body at %d", m.Status, m.Proto, m.BodyOffset)
+	}
+	if len(probs) != 1 || probs[0].Check != "http.content-encoding" || probs[0].Offset != 138 || m.Undecoded == "" {
+		t.Errorf("problems %+v, undecoded %q", probs, m.Undecoded)
+	}
+}
