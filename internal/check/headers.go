@@ -111,7 +111,7 @@ func (e *exchangeRun) responseHeaders(resp *exchange.Message) {
 	}
 	if p.RequestIDHeader != "" {
 		if _, ok := resp.Header(p.RequestIDHeader); !ok {
-			e.add("header.request-id", resp.Offset, "the response has no %s header; the contract wants one on every response", p.RequestIDHeader)
+			e.add("header.request-id", resp.Offset, "no %s header on the response; the contract wants one on every response", p.RequestIDHeader)
 		}
 	}
 }
