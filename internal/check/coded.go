@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 
 	"github.com/getservice-conformance/gsc/internal/exchange"
@@ -15,9 +16,13 @@ func (e *exchangeRun) judgeable(m *exchange.Message) bool {
 	if m.Undecoded != "" {
 		return false
 	}
-	ce := m.Get("Content-Encoding")
-	if ce == "" && bytes.HasPrefix(m.Body, []byte{0x1f, 0x8b}) {
-		e.add("http.content-encoding", m.BodyOffset, "the body is gzip data (it starts 1F 8B) but no Content-Encoding says so; it is not checked")
+	start, _ := m.Pos(0)
+	if m.Coding == "" && bytes.HasPrefix(m.Body, []byte{0x1f, 0x8b}) {
+		says := "no Content-Encoding says so"
+		if ce := m.Get("Content-Encoding"); ce != "" {
+			says = fmt.Sprintf("Content-Encoding %q does not say so", ce)
+		}
+		e.add("http.content-encoding", start, "the body is gzip data (it starts 1F 8B) but %s; it is not checked", says)
 		return false
 	}
 	if isHTML(m) {
@@ -29,7 +34,7 @@ func (e *exchangeRun) judgeable(m *exchange.Message) bool {
 		if m.Status >= 300 || m.Status < 200 {
 			check = "schema.error"
 		}
-		e.add(check, m.BodyOffset, "the body is an HTML page (Content-Type: %s), not the %s body the contract describes; a proxy or load balancer may have answered", ct, strings.ToUpper(e.c.Profile.Body))
+		e.add(check, start, "the body is an HTML page (Content-Type: %s), not the %s body the contract describes; a proxy or load balancer may have answered", ct, strings.ToUpper(e.c.Profile.Body))
 		return false
 	}
 	return true
@@ -39,6 +44,11 @@ func (e *exchangeRun) judgeable(m *exchange.Message) bool {
 // doctype or <html>. (A Content-Type of text/html on an XML body is
 // header.content-type's finding; the body is still judged.)
 func isHTML(m *exchange.Message) bool {
-	head := bytes.ToLower(bytes.TrimLeft(m.Body[:min(len(m.Body), 512)], " \t\r\n\ufeff"))
-	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html"))
+	head := bytes.TrimLeft(m.Body[:min(len(m.Body), 512)], " \t\r\n\ufeff")
+	for _, p := range []string{"<!doctype html", "<html"} {
+		if len(head) >= len(p) && bytes.EqualFold(head[:len(p)], []byte(p)) {
+			return true
+		}
+	}
+	return false
 }
