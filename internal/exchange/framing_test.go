@@ -209,3 +209,22 @@ func TestReadMessage(t *testing.T) {
 		t.Errorf("problems %+v, undecoded %q", probs, m.Undecoded)
 	}
 }
+
+// A head as curl -v shows it: "> " and "< " before each line, its own
+// notes among them. Places are those of the bytes after the marks.
+func TestCurlVerboseHead(t *testing.T) {
+	src := "vendor: s3\ntitle: t\n-- 1/request --\n> GET / HTTP/2\r\n> Host: h\r\n> user-agent: curl/8.5.0\r\n>\r\n\n-- 1/response --\n" +
+		"< HTTP/2 200 \r\n* TLSv1.3 (IN), TLS handshake, Newsession Ticket (4):\r\n< content-type: application/xml\r\n< date: 2024\x00\r\n< \r\n<a/>\n"
+	r := Parse("f.txtar", []byte(src))
+	req, resp := r.Exchanges[0].Request, r.Exchanges[0].Response
+	if req.Method != "GET" || req.Proto != "HTTP/2" || req.Get("User-Agent") != "curl/8.5.0" || len(req.Headers) != 2 {
+		t.Errorf("request %s %s, headers %+v", req.Method, req.Proto, req.Headers)
+	}
+	if resp.Status != 200 || resp.Get("Content-Type") != "application/xml" || string(resp.Body) != "<a/>" || len(resp.Headers) != 2 {
+		t.Errorf("response %d, headers %+v, body %q", resp.Status, resp.Headers, resp.Body)
+	}
+	// The NUL is the 5th byte of the date's value on line 13, after "< date: ".
+	if got := problems(r); !reflect.DeepEqual(got, []string{"http.header-value 13:13"}) {
+		t.Errorf("problems %q", got)
+	}
+}

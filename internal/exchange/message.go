@@ -117,6 +117,8 @@ func parseMessage(kind Kind, data []byte, offset int, problem func(check string,
 		return m
 	}
 	first, off := nextLine(data, 0, offset)
+	mark := curlMark(kind, first.text)
+	first = unmark(first, mark)
 	if kind == Request {
 		m.parseRequestLine(first, problem)
 	} else {
@@ -130,6 +132,11 @@ func parseMessage(kind Kind, data []byte, offset int, problem func(check string,
 	bodyStart := len(data)
 	for off < len(data) {
 		l, next := nextLine(data, off, offset)
+		if mark != "" && curlNote(l.text) {
+			off = next
+			continue
+		}
+		l = unmark(l, mark)
 		if len(l.text) == 0 {
 			bodyStart = next
 			break
@@ -140,7 +147,7 @@ func parseMessage(kind Kind, data []byte, offset int, problem func(check string,
 			off = next
 			continue
 		}
-		if looksLikeBody(l.text) || !looksLikeHeader(l.text) && !blankLineFollows(data[next:]) {
+		if looksLikeBody(l.text) || !looksLikeHeader(l.text) && !blankLineFollows(data[next:], mark) {
 			problem("http.header-end", l.offset, "no blank line between the header block and the body")
 			bodyStart = off
 			break
@@ -166,6 +173,42 @@ func controlBytes(h Header, problem func(string, int, string)) {
 	}
 }
 
+// curlMark returns the mark curl -v puts before each line of a head it
+// shows, "> " for what it sent and "< " for what it received, when the
+// start line has it; "" otherwise.
+func curlMark(kind Kind, first []byte) string {
+	mark := "< "
+	if kind == Request {
+		mark = "> "
+	}
+	if bytes.HasPrefix(first, []byte(mark)) {
+		return mark
+	}
+	return ""
+}
+
+// unmark takes curl -v's mark off a line; the mark alone (curl shows the
+// blank line that ends a head as "<" or "< ") leaves an empty line.
+func unmark(l line, mark string) line {
+	if mark == "" {
+		return l
+	}
+	if bytes.HasPrefix(l.text, []byte(mark)) {
+		return line{l.text[len(mark):], l.offset + len(mark)}
+	}
+	if string(l.text) == mark[:1] {
+		return line{nil, l.offset + 1}
+	}
+	return l
+}
+
+// curlNote reports whether a line is one of curl -v's own notes, shown
+// among the head's lines: "* " (connection, TLS, HTTP/2 stream notes)
+// and "{ " or "} " (data counts).
+func curlNote(text []byte) bool {
+	return bytes.HasPrefix(text, []byte("* ")) || bytes.HasPrefix(text, []byte("{ [")) || bytes.HasPrefix(text, []byte("} ["))
+}
+
 func looksLikeBody(text []byte) bool {
 	t := bytes.TrimLeft(text, " \t")
 	return bytes.HasPrefix(t, []byte("<?xml")) || bytes.HasPrefix(t, []byte("{")) || bytes.HasPrefix(t, []byte("["))
@@ -179,10 +222,10 @@ func looksLikeHeader(text []byte) bool {
 }
 
 // blankLineFollows reports whether rest has an empty line.
-func blankLineFollows(rest []byte) bool {
+func blankLineFollows(rest []byte, mark string) bool {
 	for off := 0; off < len(rest); {
 		l, next := nextLine(rest, off, 0)
-		if len(l.text) == 0 {
+		if len(unmark(l, mark).text) == 0 {
 			return true
 		}
 		off = next
