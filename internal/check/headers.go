@@ -71,7 +71,7 @@ func (e *exchangeRun) requestLint(req *exchange.Message) {
 	}
 	auth, signed := req.Header("Authorization")
 	if signed && !skip["authorization"] && !e.c.Scheme.MatchString(auth.Value) {
-		e.add("request.auth-scheme", auth.ValueOffset, "Authorization %q does not have the %s signature form (%s)", clip(auth.Value), e.c.Profile.Name, authForms(e.c.Profile.Auth.Signatures))
+		e.add("request.auth-scheme", auth.ValueOffset, "Authorization %q does not have the %s signature form; the contract accepts %s", clip(auth.Value), e.c.Profile.Name, authForms(e.c.Profile.Auth.Signatures))
 		skip["authorization"] = true
 	}
 	if signed && !skip["authorization"] && e.c.Profile.Auth.SignTime == signature.FromCOSWindow {
@@ -141,7 +141,7 @@ func clip(s string) string {
 // authForms names the signature dialects a contract accepts, for people.
 func authForms(dialects []string) string {
 	if len(dialects) == 0 {
-		return "the profile's auth.scheme"
+		return "the form of its auth.scheme"
 	}
-	return "want " + strings.Join(dialects, " or ")
+	return strings.Join(dialects, " or ") + " signatures"
 }

@@ -274,7 +274,7 @@ func (m *Message) parseRequestLine(l line, problem func(string, int, string)) {
 	}
 	m.Method = text[:sp]
 	if !isToken([]byte(m.Method)) || strings.ToUpper(m.Method) != m.Method {
-		problem("http.request-line", l.offset, "bad method "+strconv.Quote(m.Method))
+		problem("http.request-line", l.offset, fmt.Sprintf("method %s is not an upper-case token (want %s)", strconv.Quote(m.Method), strings.ToUpper(m.Method)))
 	}
 	rest := text[sp+1:]
 	restOff := l.offset + sp + 1
@@ -282,7 +282,7 @@ func (m *Message) parseRequestLine(l line, problem func(string, int, string)) {
 		m.Proto = rest[i+1:]
 		rest = rest[:i]
 	} else {
-		problem("http.request-line", l.offset+len(l.text), "the request line has no HTTP version")
+		problem("http.request-line", l.offset+len(l.text), "the request line has no HTTP version (want METHOD SP target SP HTTP/x.y)")
 	}
 	if i := strings.IndexAny(rest, " \t"); i >= 0 {
 		problem("http.request-line", restOff+i, "white space inside the request target "+strconv.Quote(rest))
