@@ -228,3 +228,34 @@ func TestCurlVerboseHead(t *testing.T) {
 		t.Errorf("problems %q", got)
 	}
 }
+
+// Whatever the bytes, reading never panics, every problem lies inside the
+// message, and every decoded byte is placed inside the framed body.
+func FuzzReadMessage(f *testing.F) {
+	for _, s := range []string{
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\r\nhello\r\n0\r\nX: y\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffff\r\nx",
+		"HTTP/2 200\r\ncontent-encoding: gzip, deflate\r\n\r\n\x1f\x8b\x08\x00",
+		"< HTTP/1.1 200 OK\r\n* note\r\n< A: b\r\n<\r\nbody",
+		"HTTP/1.1 200 OK\nTransfer-Encoding: gzip, chunked\nContent-Encoding: br\n\n3\nabc\n0\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const base = 7
+		m, probs := ReadMessage(Response, data, base)
+		for _, p := range probs {
+			if p.Offset < base || p.Offset > base+len(data) {
+				t.Fatalf("problem %+v outside the message (%d bytes from %d)", p, len(data), base)
+			}
+		}
+		for _, off := range []int{0, len(m.Body) / 2, len(m.Body) - 1} {
+			if off < 0 {
+				continue
+			}
+			if file, _ := m.Pos(off); file < m.BodyOffset || file > m.BodyOffset+len(m.Framed) {
+				t.Fatalf("byte %d of the body placed at %d, outside the framed body [%d, %d]", off, file, m.BodyOffset, m.BodyOffset+len(m.Framed))
+			}
+		}
+	})
+}

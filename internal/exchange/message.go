@@ -339,7 +339,7 @@ func (m *Message) parseStatusLine(l line, problem func(string, int, string)) {
 	code, _, hasReason := strings.Cut(rest, " ")
 	n, err := strconv.Atoi(code)
 	if err != nil || len(code) != 3 || n < 100 {
-		problem("http.status-line", l.offset+len(proto)+1, fmt.Sprintf("status code %s is not three digits (want %s SP code SP reason): %s", strconv.Quote(code), proto, quote(l.text)))
+		problem("http.status-line", l.offset+min(len(proto)+1, len(text)), fmt.Sprintf("status code %s is not three digits (want %s SP code SP reason): %s", strconv.Quote(code), proto, quote(l.text)))
 		return
 	}
 	m.Status = n
