@@ -24,8 +24,10 @@ type transcoded struct {
 	// the original body (-1: a byte order mark named it).
 	declared string
 	labelAt  int
-	// unknown says no registry knows declared: the body is read as UTF-8.
-	unknown bool
+	// unknown says no registry knows declared, mislabeled that the bytes
+	// cannot be in it (UTF-16 named in one-byte characters): either way
+	// the body is read as UTF-8.
+	unknown, mislabeled bool
 }
 
 // transcode decodes an XML body that declares an encoding other than
@@ -47,8 +49,13 @@ func transcode(raw []byte) *transcoded {
 	}
 	t := &transcoded{declared: label, labelAt: start}
 	enc := lookupEncoding(label)
+	if lower := strings.ToLower(label); strings.HasPrefix(lower, "utf-16") || strings.HasPrefix(lower, "utf-32") {
+		// The declaration was read as ASCII, so the bytes are not what it
+		// names: read them as UTF-8 and say so.
+		t.mislabeled, enc = true, nil
+	}
 	if enc == nil {
-		t.unknown = true
+		t.unknown = !t.mislabeled
 		enc = encoding.Nop
 	}
 	t.body, t.origin = decodeMapped(enc, raw)
@@ -196,6 +203,9 @@ func decodeMapped(enc encoding.Encoding, src []byte) ([]byte, []int32) {
 func encodingProblem(t *transcoded, allowed []string) string {
 	if t.unknown {
 		return fmt.Sprintf("the XML declaration names encoding %q, which no registry this tool knows lists; the body is read as UTF-8", t.declared)
+	}
+	if t.mislabeled {
+		return fmt.Sprintf("the XML declaration names encoding %q, but it is itself written in one-byte characters, so the body is not in %s; it is read as UTF-8", t.declared, t.declared)
 	}
 	if len(allowed) == 0 {
 		return ""

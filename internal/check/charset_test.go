@@ -45,6 +45,7 @@ func TestOtherEncodings(t *testing.T) {
 		{"windows-1252, S3", "s3", []byte(cp1252), []string{"xml.encoding", "schema.success"}},
 		{"UTF-16LE with a byte order mark, S3", "s3", utf16LE(s3Body(`<?xml version="1.0" encoding="UTF-16"?>`, "José")), []string{"xml.encoding", "schema.success"}},
 		{"an unknown encoding, S3", "s3", []byte(s3Body(`<?xml version="1.0" encoding="x-no-such"?>`, "me")), []string{"xml.encoding", "schema.success"}},
+		{"UTF-16 declared in one-byte characters, S3", "s3", []byte(s3Body(`<?xml version="1.0" encoding="UTF-16"?>`, "me")), []string{"xml.encoding", "schema.success"}},
 		{"UTF-8 declared, S3", "s3", []byte(s3Body(`<?xml version="1.0" encoding="utf-8"?>`, "José")), []string{"schema.success"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
