@@ -124,6 +124,11 @@ func declaredEncoding(b []byte) (label string, start, end int) {
 	if bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
 		off = 3
 	}
+	// White space before the declaration breaks XML, but Go's reader
+	// still honours the declaration: so must this.
+	for off < len(b) && (b[off] == ' ' || b[off] == '\t' || b[off] == '\r' || b[off] == '\n') {
+		off++
+	}
 	if !bytes.HasPrefix(b[off:], []byte("<?xml")) {
 		return "", 0, 0
 	}

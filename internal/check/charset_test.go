@@ -46,6 +46,7 @@ func TestOtherEncodings(t *testing.T) {
 		{"UTF-16LE with a byte order mark, S3", "s3", utf16LE(s3Body(`<?xml version="1.0" encoding="UTF-16"?>`, "José")), []string{"xml.encoding", "schema.success"}},
 		{"an unknown encoding, S3", "s3", []byte(s3Body(`<?xml version="1.0" encoding="x-no-such"?>`, "me")), []string{"xml.encoding", "schema.success"}},
 		{"UTF-16 declared in one-byte characters, S3", "s3", []byte(s3Body(`<?xml version="1.0" encoding="UTF-16"?>`, "me")), []string{"xml.encoding", "schema.success"}},
+		{"ISO-8859-1 after white space, S3", "s3", []byte("\n " + latin1), []string{"xml.encoding", "schema.success"}},
 		{"UTF-8 declared, S3", "s3", []byte(s3Body(`<?xml version="1.0" encoding="utf-8"?>`, "José")), []string{"schema.success"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
