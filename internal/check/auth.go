@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -49,7 +50,7 @@ func (e *exchangeRun) auth() {
 				return
 			}
 		}
-		e.add("auth.rejection", resp.Offset, "status %d with code %q is not an auth failure the contract lists", resp.Status, code)
+		e.add("auth.rejection", resp.Offset, "status %d with code %q is not an auth failure the contract lists%s", resp.Status, code, listedPairs(rej, resp.Status, code))
 	case e.success():
 		e.clockSkew()
 	}
@@ -77,8 +78,51 @@ func (e *exchangeRun) clockSkew() {
 	}
 	if served.Before(from) || served.After(to) {
 		h, _ := e.ex.Request.Header(w.Header)
-		e.add("auth.clock-skew", h.ValueOffset, "signed for %s..%s but answered 2xx at %s", w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339), served.UTC().Format(time.RFC3339))
+		e.add("auth.clock-skew", h.ValueOffset, "%s says the request was signed for %s..%s, yet it was answered 2xx at %s (the response's Date), outside the %s the contract allows; want a refusal (%s)", h.Name, w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339), served.UTC().Format(time.RFC3339), allowance(a), describe(a.Rejections["clockSkew"]))
 	}
+}
+
+// allowance says how far from the server's clock a signature may be.
+func allowance(a contract.Auth) string {
+	if a.SignTime == signature.FromDate {
+		return fmt.Sprintf("%d s of skew", a.MaxSkewSeconds)
+	}
+	return "signature window"
+}
+
+// listedPairs says what the contract does list for a status or a code,
+// for a rejection it does not list.
+func listedPairs(rej map[string]contract.Rejection, status int, code string) string {
+	var forStatus, forCode []string
+	for kind, r := range rej {
+		if kind == "anonymous" {
+			continue
+		}
+		if slices.Contains(r.Status, status) {
+			forStatus = append(forStatus, r.Codes...)
+		}
+		if code != "" && slices.Contains(r.Codes, code) {
+			for _, s := range r.Status {
+				forCode = append(forCode, strconv.Itoa(s))
+			}
+		}
+	}
+	var parts []string
+	if forStatus = uniqueSorted(forStatus); len(forStatus) > 0 {
+		parts = append(parts, fmt.Sprintf("with %d it lists the codes %s", status, strings.Join(forStatus, ", ")))
+	}
+	if forCode = uniqueSorted(forCode); len(forCode) > 0 {
+		parts = append(parts, fmt.Sprintf("%s it lists with status %s", code, strings.Join(forCode, " or ")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
+}
+
+func uniqueSorted(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
 }
 
 // authCode reports whether code is the code of some auth failure.

@@ -23,9 +23,12 @@ import (
 // body is a response body decoded for the checks: its JSON value (for XML,
 // by the mapping of schemas/README.md) and, for XML, its tree.
 type body struct {
-	raw    []byte
-	offset int // of raw's first byte in the recording
-	value  any
+	raw []byte
+	msg *exchange.Message // raw is msg.Body; msg.Pos places its bytes
+	// utf8, when the XML body declared another encoding, is raw's
+	// source: raw is its UTF-8 reading.
+	utf8  *transcoded
+	value any
 	// An XML body is read into a Lite tree when it is well-formed and of
 	// the plain shape, and into the full tree (xml) otherwise, or when an
 	// assertion selects what only the full tree answers as the checks
@@ -51,22 +54,42 @@ type syntaxProblem struct {
 }
 
 func decode(c *contract.Contract, m *exchange.Message) *body {
-	b := &body{raw: m.Body, offset: m.BodyOffset, opts: c.Mapping}
+	b := &body{raw: m.Body, msg: m, opts: c.Mapping}
 	if c.Profile.Body == "json" {
 		v, problems := jsonlenient.Parse(m.Body)
 		b.value = v
 		for _, p := range problems {
 			check := "json.syntax"
+			msg := p.Msg
 			if p.Kind == "duplicate-key" {
-				check = "json.duplicate-key"
+				check, msg = "json.duplicate-key", msg+": a JSON object names each member once (RFC 8259 4)"
 			}
-			b.problem(check, p.Offset, p.Msg)
+			b.problem(check, p.Offset, msg)
 		}
-	} else if lite := readLite(m.Body); lite != nil {
+		b.recovered = len(b.syntax) > 0
+		return b
+	}
+	if t := transcode(m.Body); t != nil {
+		b.raw, b.utf8 = t.body, t
+		if msg := encodingProblem(t, c.Profile.XMLEncodings); msg != "" {
+			at := t.labelAt
+			if at < 0 {
+				at = 0
+			}
+			if note := m.PosNote(at); note != "" {
+				msg += " (" + note + ")"
+			}
+			p, _ := m.Pos(at)
+			// First among the problems, but not one that makes the rest
+			// of the reading a recovery.
+			defer func() { b.syntax = append([]syntaxProblem{{"xml.encoding", p, msg}}, b.syntax...) }()
+		}
+	}
+	if lite := readLite(b.raw); lite != nil {
 		b.lite = lite
 		b.value = xmljson.MapLite(lite, c.Mapping)
 	} else {
-		doc, problems := xmltree.Parse(m.Body)
+		doc, problems := xmltree.Parse(b.raw)
 		b.xml = doc
 		b.value = xmljson.Map(doc.Root, c.Mapping)
 		for _, p := range problems {
@@ -91,28 +114,45 @@ func (b *body) full() {
 }
 
 func (b *body) problem(check string, off int, msg string) {
-	b.syntax = append(b.syntax, syntaxProblem{check, b.offset + off, msg})
+	if note := b.note(off); note != "" {
+		msg += " (" + note + ")"
+	}
+	b.syntax = append(b.syntax, syntaxProblem{check, b.pos(off), msg})
 }
 
-// offsetOf returns the recording offset of the value at a JSON pointer, or
-// of the nearest enclosing value that exists; -1 if none.
+// pos returns where byte off of the body stands in the recording.
+func (b *body) pos(off int) int {
+	if b.utf8 != nil {
+		off = b.utf8.pos(off)
+	}
+	p, _ := b.msg.Pos(off)
+	return p
+}
+
+// note says where byte off is when the recording has no such byte.
+func (b *body) note(off int) string {
+	if b.utf8 != nil {
+		off = b.utf8.pos(off)
+	}
+	return b.msg.PosNote(off)
+}
+
+// offsetOf returns the body offset of the value at a JSON pointer, or of
+// the nearest enclosing value that exists; -1 if none.
 func (b *body) offsetOf(pointer string) int {
 	if l := b.lite; l != nil {
 		i := xmljson.LocateLite(l, pointer, b.opts)
 		if i < 0 {
 			i = l.Root()
 		}
-		return b.offset + int(l.Node(i).Offset)
+		return int(l.Node(i).Offset)
 	}
 	if b.xml != nil {
 		n := xmljson.LocateIn(b.xml.Root, pointer, b.opts, b.xml.Children)
 		if n == nil {
 			n = b.xml.Element()
 		}
-		if off := b.xml.Offset(n); off >= 0 {
-			return b.offset + off
-		}
-		return -1
+		return b.xml.Offset(n)
 	}
 	locate := func(p string) int { return jsonlenient.LocateValid(b.raw, p) }
 	if b.scans++; b.scans > maxScans || len(b.syntax) > 0 {
@@ -123,7 +163,7 @@ func (b *body) offsetOf(pointer string) int {
 	}
 	for p := pointer; ; p = p[:strings.LastIndexByte(p, '/')] {
 		if off := locate(p); off >= 0 {
-			return b.offset + off
+			return off
 		}
 		if p == "" {
 			return -1
@@ -154,10 +194,24 @@ func (b *body) xpathOf(pointer string) string {
 
 // at places a finding at a JSON pointer of the body.
 func (e *exchangeRun) at(check, pointer, format string, args ...any) *finding.Finding {
-	f := e.add(check, e.body.offsetOf(pointer), format, args...)
+	f := e.addBody(check, e.body.offsetOf(pointer), format, args...)
 	f.Pointer = pointer
 	f.XPath = e.body.xpathOf(pointer)
 	f.Recovered = e.body.recovered
+	return f
+}
+
+// addBody records a finding at byte off of the body (-1: no position),
+// saying where in the decoded body it is when the recording has no such
+// byte (a content-coded body).
+func (e *exchangeRun) addBody(check string, off int, format string, args ...any) *finding.Finding {
+	if off < 0 {
+		return e.add(check, -1, format, args...)
+	}
+	f := e.add(check, e.body.pos(off), format, args...)
+	if note := e.body.note(off); note != "" {
+		f.Message += " (" + note + ")"
+	}
 	return f
 }
 
@@ -176,7 +230,7 @@ func (e *exchangeRun) schema() {
 	}
 	verr, ok := err.(*jsonschema.ValidationError)
 	if !ok {
-		e.add(check, e.body.offset, "schema validation failed: %v", err)
+		e.addBody(check, 0, "schema validation failed: %v", err)
 		return
 	}
 	// The validator walks objects in map order; findings come in the
@@ -194,8 +248,13 @@ func (e *exchangeRun) schema() {
 		found = append(found, placed{pointer, leaf})
 	}
 	slices.SortStableFunc(found, func(a, b placed) int { return strings.Compare(a.pointer, b.pointer) })
+	legacy := map[string]bool{}
 	for _, f := range found {
-		e.at(check, f.pointer, "%s", leafMessage(f.leaf))
+		if e.success() && e.legacyName(f.pointer, legacy) {
+			continue
+		}
+		pointer, msg := e.schemaMessage(f.pointer, f.leaf)
+		e.at(check, pointer, "%s", msg)
 	}
 }
 
@@ -262,11 +321,9 @@ func (e *exchangeRun) assertions() {
 			}
 			off := -1
 			if el != nil {
-				if o := e.body.xml.Offset(el); o >= 0 {
-					off = e.body.offset + o
-				}
+				off = e.body.xml.Offset(el)
 			}
-			f := e.add("xpath."+a.ID, off, "%s (%s) does not hold", a.Description, a.Assert)
+			f := e.addBody("xpath."+a.ID, off, "%s; not so here: %s (assertion %s)", a.Description, seen(xmlquery.CreateXPathNavigator(n), a.Assert), a.Assert)
 			if err != nil {
 				f.Message = fmt.Sprintf("assertion %s cannot be evaluated: %v", a.ID, err)
 			}
@@ -307,7 +364,7 @@ func (e *exchangeRun) liteAssertions(when string) bool {
 		if ok {
 			continue
 		}
-		f := e.add("xpath."+h.a.ID, e.body.offset+int(l.Node(h.el).Offset), "%s (%s) does not hold", h.a.Description, h.a.Assert)
+		f := e.addBody("xpath."+h.a.ID, int(l.Node(h.el).Offset), "%s; not so here: %s (assertion %s)", h.a.Description, seen(l.Navigator(h.el), h.a.Assert), h.a.Assert)
 		if err != nil {
 			f.Message = fmt.Sprintf("assertion %s cannot be evaluated: %v", h.a.ID, err)
 		}

@@ -92,6 +92,9 @@ func (r *run) exchange(ex *exchange.Exchange) {
 	if ex.Response.Kind == exchange.Response {
 		e.responseHeaders(ex.Response)
 	}
+	if !e.judgeable(ex.Response) {
+		return
+	}
 	e.body = decode(r.c, ex.Response)
 	for _, p := range e.body.syntax {
 		e.add(p.check, p.off, "%s", p.msg)

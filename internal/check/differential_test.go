@@ -90,13 +90,13 @@ func oldOffsetOf(b *body, doc *xmltree.Doc, pointer string) int {
 			n = doc.Element()
 		}
 		if off := doc.Offset(n); off >= 0 {
-			return b.offset + off
+			return off
 		}
 		return -1
 	}
 	for p := pointer; ; p = p[:strings.LastIndexByte(p, '/')] {
 		if off := jsonlenient.Locate(b.raw, p); off >= 0 {
-			return b.offset + off
+			return off
 		}
 		if p == "" {
 			return -1

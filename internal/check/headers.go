@@ -35,19 +35,22 @@ func (e *exchangeRun) commonHeaders(m *exchange.Message) map[string]bool {
 	}
 	if h, ok := m.Header("Date"); ok && !skip["date"] {
 		if _, err := http.ParseTime(h.Value); err != nil {
-			e.add("http.date", h.ValueOffset, "Date %q is not an HTTP-date", h.Value)
+			e.add("http.date", h.ValueOffset, "Date %q is not an HTTP-date; want the form Tue, 02 Jan 2024 03:04:06 GMT (RFC 9110 5.6.7)", h.Value)
 			skip["date"] = true
 		}
 	}
 	if h, ok := m.Header("Content-Length"); ok {
+		// Content-Length counts the body as sent: coded, not decoded.
 		n, err := strconv.Atoi(h.Value)
 		switch {
+		case m.Chunked:
+			e.add("http.content-length", h.ValueOffset, "Content-Length %q alongside Transfer-Encoding: chunked; a sender must not send both (RFC 9112 6.2)", h.Value)
 		case err != nil || n < 0:
 			e.add("http.content-length", h.ValueOffset, "Content-Length %q is not a number", h.Value)
-		case n > len(m.Body):
-			e.add("http.content-length", h.ValueOffset, "Content-Length is %d but the body has %d bytes: it is cut short", n, len(m.Body))
-		case n < len(m.Body):
-			e.add("http.content-length", h.ValueOffset, "Content-Length is %d but the body has %d bytes", n, len(m.Body))
+		case n > len(m.Framed):
+			e.add("http.content-length", h.ValueOffset, "Content-Length is %d but the body has %d bytes: it is cut short", n, len(m.Framed))
+		case n < len(m.Framed):
+			e.add("http.content-length", h.ValueOffset, "Content-Length is %d but the body has %d bytes: %d bytes more than declared", n, len(m.Framed), len(m.Framed)-n)
 		}
 	}
 	return skip
@@ -56,17 +59,19 @@ func (e *exchangeRun) commonHeaders(m *exchange.Message) map[string]bool {
 // requestLint checks the request as the exchange shows it.
 func (e *exchangeRun) requestLint(req *exchange.Message) {
 	skip := e.commonHeaders(req)
-	if req.Proto != "HTTP/1.0" && req.Method != "" {
+	// HTTP/2 and 3 carry the host as :authority; curl shows it as Host
+	// but need not.
+	if req.Proto != "HTTP/1.0" && req.Proto != "HTTP/2" && req.Proto != "HTTP/3" && req.Method != "" {
 		if _, ok := req.Header("Host"); !ok {
 			e.add("http.host", req.Offset, "the request has no Host header (required in HTTP/1.1)")
 		}
 	}
-	if len(req.Body) > 0 && req.Get("Content-Length") == "" && req.Get("Transfer-Encoding") == "" {
-		e.add("http.request-body", req.BodyOffset, "the request has a %d-byte body but neither Content-Length nor Transfer-Encoding", len(req.Body))
+	if len(req.Framed) > 0 && req.Get("Content-Length") == "" && req.Get("Transfer-Encoding") == "" {
+		e.add("http.request-body", req.BodyOffset, "the request has a %d-byte body but neither Content-Length nor Transfer-Encoding", len(req.Framed))
 	}
 	auth, signed := req.Header("Authorization")
 	if signed && !skip["authorization"] && !e.c.Scheme.MatchString(auth.Value) {
-		e.add("request.auth-scheme", auth.ValueOffset, "Authorization %q does not have the %s signature form", clip(auth.Value), e.c.Profile.Name)
+		e.add("request.auth-scheme", auth.ValueOffset, "Authorization %q does not have the %s signature form; the contract accepts %s", clip(auth.Value), e.c.Profile.Name, authForms(e.c.Profile.Auth.Signatures))
 		skip["authorization"] = true
 	}
 	if signed && !skip["authorization"] && e.c.Profile.Auth.SignTime == signature.FromCOSWindow {
@@ -106,7 +111,7 @@ func (e *exchangeRun) responseHeaders(resp *exchange.Message) {
 	}
 	if p.RequestIDHeader != "" {
 		if _, ok := resp.Header(p.RequestIDHeader); !ok {
-			e.add("header.request-id", resp.Offset, "no %s header", p.RequestIDHeader)
+			e.add("header.request-id", resp.Offset, "no %s header on the response; the contract wants one on every response", p.RequestIDHeader)
 		}
 	}
 }
@@ -131,4 +136,12 @@ func clip(s string) string {
 		return s[:48] + "..."
 	}
 	return s
+}
+
+// authForms names the signature dialects a contract accepts, for people.
+func authForms(dialects []string) string {
+	if len(dialects) == 0 {
+		return "the form of its auth.scheme"
+	}
+	return strings.Join(dialects, " or ") + " signatures"
 }

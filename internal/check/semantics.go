@@ -103,7 +103,7 @@ func (e *exchangeRun) semantics() {
 	if m, ok := param(prof.Params.Marker); ok && m != "" {
 		for _, b := range pg.buckets {
 			if b.name <= m {
-				e.at("page.marker-exclusive", b.pointer(), "bucket %q is at or before marker %q", b.name, m)
+				e.at("page.marker-exclusive", b.pointer(), "bucket %q is at or before marker %q; the marker is exclusive, so a page lists only names after it", b.name, m)
 			}
 		}
 	}

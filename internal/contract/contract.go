@@ -143,6 +143,11 @@ func Load(fsys fs.FS, vendor string) (*Contract, error) {
 			return nil, fmt.Errorf("%s/profile.json: regionFromHost: %w", dir, err)
 		}
 	}
+	if l := c.Profile.Names.Legacy; l != nil {
+		if err := l.compile(); err != nil {
+			return nil, fmt.Errorf("%s/profile.json: %w", dir, err)
+		}
+	}
 	c.Mapping = xmljson.NewOptions(c.Profile.Mapping.Arrays, c.Profile.Mapping.Objects)
 
 	compiler := jsonschema.NewCompiler()

@@ -45,6 +45,12 @@ type Profile struct {
 	// judged by its own spec.
 	Refusals []Refusal `json:"refusals,omitempty"`
 
+	// Names are naming rules beside the schema's (a legacy rule).
+	Names Names `json:"names,omitempty"`
+	// XMLEncodings lists the encodings an XML body may declare; empty:
+	// any that can be decoded.
+	XMLEncodings []string `json:"xmlEncodings,omitempty"`
+
 	// Reference is what the suite's own in-memory endpoint of this vendor
 	// (internal/refserver) needs beyond the checked contract. The checks
 	// never read it.

@@ -5,6 +5,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -252,7 +253,7 @@ func (c *Client) once(ctx context.Context, build func() (*http.Request, error)) 
 	// Dumped before it is traced: the dump's own round trip must not
 	// start the attempt's timers.
 	if dump, err := httputil.DumpRequestOut(req.WithContext(ctx), true); err == nil {
-		ex.Request = c.secrets.Mask(redact.Message(dump))
+		ex.Request = c.secrets.Mask(redact.Message(asSent(dump, req)))
 	}
 	// The dump read the body the copy shares with req: a fresh one is
 	// sent, else a new connection gets none (a reused one happened to
@@ -311,8 +312,46 @@ func (c *Client) once(ctx context.Context, build func() (*http.Request, error)) 
 		ex.Err = fail(err, int64(len(body)), resp.ContentLength)
 	}
 	ex.Body = c.secrets.Mask(body)
-	ex.Response = append(c.secrets.Mask(redact.Message(head)), ex.Body...)
+	framed := ex.Body
+	if len(resp.TransferEncoding) > 0 && resp.TransferEncoding[0] == "chunked" {
+		framed = rechunk(ex.Body, resp.Trailer, &c.secrets, ex.Truncated || err != nil)
+	}
+	ex.Response = append(c.secrets.Mask(redact.Message(head)), framed...)
 	return ex
+}
+
+// asSent removes from a request dump the Accept-Encoding: gzip that
+// DumpRequestOut's own transport adds: the client's transport has
+// compression off and sends none.
+func asSent(dump []byte, req *http.Request) []byte {
+	if req.Header.Get("Accept-Encoding") != "" {
+		return dump
+	}
+	head, body, _ := bytes.Cut(dump, []byte("\r\n\r\n"))
+	head = bytes.Replace(head, []byte("\r\nAccept-Encoding: gzip"), nil, 1)
+	return append(append(head, "\r\n\r\n"...), body...)
+}
+
+// rechunk frames a body read from a chunked response as chunked again
+// (one chunk, the last chunk and the trailers), so that the recording's
+// head, which says chunked, and its body agree. A body cut short keeps no
+// last chunk: the recording shows it ended early.
+func rechunk(body []byte, trailer http.Header, secrets *redact.Secrets, cut bool) []byte {
+	var b bytes.Buffer
+	if len(body) > 0 {
+		fmt.Fprintf(&b, "%x\r\n%s\r\n", len(body), body)
+	}
+	if cut {
+		return b.Bytes()
+	}
+	b.WriteString("0\r\n")
+	for name, values := range trailer {
+		for _, v := range values {
+			fmt.Fprintf(&b, "%s: %s\r\n", name, secrets.MaskString(v))
+		}
+	}
+	b.WriteString("\r\n")
+	return b.Bytes()
 }
 
 // canonicalAddr is the host:port a request dials.
