@@ -70,3 +70,26 @@ func hasMarker(data []byte) bool {
 	}
 	return false
 }
+
+// Chunked frames a body read from a chunked response as chunked again
+// (one chunk, the last chunk and the trailers, each value passed through
+// mask), so that a recording whose head says chunked has a body that
+// agrees. A body cut short (cut) keeps no last chunk: the recording
+// shows it ended early.
+func Chunked(body []byte, trailer map[string][]string, mask func(string) string, cut bool) []byte {
+	var b bytes.Buffer
+	if len(body) > 0 {
+		fmt.Fprintf(&b, "%x\r\n%s\r\n", len(body), body)
+	}
+	if cut {
+		return b.Bytes()
+	}
+	b.WriteString("0\r\n")
+	for name, values := range trailer {
+		for _, v := range values {
+			fmt.Fprintf(&b, "%s: %s\r\n", name, mask(v))
+		}
+	}
+	b.WriteString("\r\n")
+	return b.Bytes()
+}

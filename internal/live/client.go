@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/getservice-conformance/gsc/internal/exchange"
 	"github.com/getservice-conformance/gsc/internal/redact"
 )
 
@@ -314,7 +315,7 @@ func (c *Client) once(ctx context.Context, build func() (*http.Request, error)) 
 	ex.Body = c.secrets.Mask(body)
 	framed := ex.Body
 	if len(resp.TransferEncoding) > 0 && resp.TransferEncoding[0] == "chunked" {
-		framed = rechunk(ex.Body, resp.Trailer, &c.secrets, ex.Truncated || err != nil)
+		framed = exchange.Chunked(ex.Body, resp.Trailer, c.secrets.MaskString, ex.Truncated || err != nil)
 	}
 	ex.Response = append(c.secrets.Mask(redact.Message(head)), framed...)
 	return ex
@@ -330,28 +331,6 @@ func asSent(dump []byte, req *http.Request) []byte {
 	head, body, _ := bytes.Cut(dump, []byte("\r\n\r\n"))
 	head = bytes.Replace(head, []byte("\r\nAccept-Encoding: gzip"), nil, 1)
 	return append(append(head, "\r\n\r\n"...), body...)
-}
-
-// rechunk frames a body read from a chunked response as chunked again
-// (one chunk, the last chunk and the trailers), so that the recording's
-// head, which says chunked, and its body agree. A body cut short keeps no
-// last chunk: the recording shows it ended early.
-func rechunk(body []byte, trailer http.Header, secrets *redact.Secrets, cut bool) []byte {
-	var b bytes.Buffer
-	if len(body) > 0 {
-		fmt.Fprintf(&b, "%x\r\n%s\r\n", len(body), body)
-	}
-	if cut {
-		return b.Bytes()
-	}
-	b.WriteString("0\r\n")
-	for name, values := range trailer {
-		for _, v := range values {
-			fmt.Fprintf(&b, "%s: %s\r\n", name, secrets.MaskString(v))
-		}
-	}
-	b.WriteString("\r\n")
-	return b.Bytes()
 }
 
 // canonicalAddr is the host:port a request dials.

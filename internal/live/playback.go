@@ -121,7 +121,7 @@ func (e TapeEntry) response(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body.Close()
 	if len(resp.TransferEncoding) > 0 && resp.TransferEncoding[0] == "chunked" {
-		// Recorded chunked (client.go's rechunk); the client reads it
+		// Recorded chunked (exchange.Chunked); the client reads it
 		// unchunked. A body cut short ends without its last chunk.
 		body, _ = io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(body)))
 	}

@@ -19,6 +19,8 @@ type capture struct {
 	query   string
 
 	head          []byte // nil: no response
+	chunked       bool   // the response came chunked
+	trailer       http.Header
 	status        int
 	contentLength int64
 	body          bytes.Buffer

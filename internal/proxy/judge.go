@@ -109,7 +109,13 @@ func (j *judge) exchange(c *capture) {
 	}
 	s.AddQuery(c.query)
 	req := s.Mask(redact.Message(c.request))
-	resp := append(s.Mask(redact.Message(c.head)), s.Mask(c.body.Bytes())...)
+	// The head says chunked when the endpoint sent it so: the body is
+	// framed to agree, as the live client records it.
+	body := s.Mask(c.body.Bytes())
+	if c.chunked {
+		body = exchange.Chunked(body, c.trailer, s.MaskString, false)
+	}
+	resp := append(s.Mask(redact.Message(c.head)), body...)
 
 	w := j.find(param, value)
 	if w == nil {

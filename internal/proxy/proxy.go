@@ -202,6 +202,9 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	// the body after it as read.
 	c.head, _ = httputil.DumpResponse(resp, false)
 	c.status, c.contentLength = resp.StatusCode, resp.ContentLength
+	// The transport fills the trailer in once the body has been read,
+	// which is before the exchange is judged.
+	c.chunked, c.trailer = len(resp.TransferEncoding) > 0 && resp.TransferEncoding[0] == "chunked", resp.Trailer
 	if resp.ContentLength > 0 && resp.ContentLength <= c.max {
 		c.body.Grow(int(resp.ContentLength))
 	}
