@@ -91,6 +91,15 @@ func ParseLite(body []byte) *Lite {
 	if len(body) > math.MaxInt32 {
 		return nil
 	}
+	if l, sure := scanLite(body); sure {
+		return l
+	}
+	return parseLiteTokens(body)
+}
+
+// parseLiteTokens is ParseLite by encoding/xml's tokens, for what
+// scanLite is not sure of.
+func parseLiteTokens(body []byte) *Lite {
 	l := &Lite{byName: map[string][]int32{}}
 	l.names = append(l.names, LiteName{}) // the document's
 	l.add(LiteNode{attrs: -1, Parent: -1, First: -1, Last: -1, Next: -1, Prev: -1})
