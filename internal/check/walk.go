@@ -36,6 +36,9 @@ func (w *walk) page(e *exchangeRun, pg page) {
 	case w.started && w.wantSet && sent != w.want:
 		e.add("page.walk", e.ex.Request.Offset, "the request sends %s=%q; the previous page calls for %q", param, sent, w.want)
 	}
+	if len(w.seen) == 0 && len(pg.buckets) > 0 {
+		w.seen = make(map[string]bool, len(pg.buckets)) // grown once, not by doubling
+	}
 	ordered := e.c.Profile.Ordered
 	for i, b := range pg.buckets {
 		if w.scope != "" && !strings.HasPrefix(b.name, w.scope) {

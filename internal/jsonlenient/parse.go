@@ -47,6 +47,8 @@ type parser struct {
 	offsets bool
 	last    *valueAt
 	rootAt  *valueAt
+
+	keys map[string]string // keys read so far, shared (keyString)
 }
 
 func newParser(data []byte) *parser {
@@ -353,11 +355,47 @@ func (p *parser) object(on bool) (any, bool) {
 	}
 }
 
+// keyString reads a string that is an object key. The keys of a
+// document repeat (every bucket has a name), so the first maxKeys plain
+// ones are kept and shared.
+func (p *parser) keyString() string {
+	if end := bytes.IndexByte(p.data[p.pos+1:], '"'); end >= 0 {
+		raw := p.data[p.pos+1 : p.pos+1+end]
+		if k, ok := p.keys[string(raw)]; ok {
+			p.pos += end + 2
+			return k
+		}
+		k := p.string()
+		if len(p.keys) < maxKeys && plainString(raw) {
+			if p.keys == nil {
+				p.keys = map[string]string{}
+			}
+			p.keys[k] = k
+		}
+		return k
+	}
+	return p.string()
+}
+
+// plainString says a string's contents are copied as they are, with no
+// problem to report: such keys only are shared.
+func plainString(raw []byte) bool {
+	for _, c := range raw {
+		if special[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// maxKeys bounds the keys a parser keeps for sharing.
+const maxKeys = 256
+
 // key reads an object key. ok is false if there is none to use.
 func (p *parser) key() (key string, ok bool) {
 	switch p.data[p.pos] {
 	case '"':
-		return p.string(), true
+		return p.keyString(), true
 	case '{', '[':
 		p.syntax(p.pos, "object key must be a string")
 		p.value(false)
@@ -384,7 +422,7 @@ func (p *parser) array(on bool) (any, bool) {
 		defer func() { p.last = rec }()
 	}
 
-	a := make([]any, 0)
+	a := []any{}
 	comma := -1 // offset of a ',' not yet followed by an element
 	for {
 		// An element or the end of the array.
@@ -421,6 +459,11 @@ func (p *parser) array(on bool) (any, bool) {
 			if rec != nil {
 				rec.elements = append(rec.elements, p.last) // offsets, not values
 			} else {
+				if len(a) == cap(a) {
+					// Doubling: append's gentler growth of long slices
+					// leaves several times the array behind as garbage.
+					a = append(make([]any, 0, max(4, 2*cap(a))), a...)
+				}
 				a = append(a, v)
 			}
 		}
