@@ -45,8 +45,8 @@ type parser struct {
 	// For Index: whether to record where each value starts, and the
 	// record of the value just read.
 	offsets bool
-	last    *valueAt
-	rootAt  *valueAt
+	last    slot
+	rootAt  *slot
 
 	keys map[string]string // keys read so far, shared (keyString)
 }
@@ -74,7 +74,8 @@ func (p *parser) parse() any {
 			p.found = at
 		}
 		if ok && p.offsets {
-			p.rootAt = p.last
+			root := p.last
+			p.rootAt = &root
 		}
 	}
 	switch {
@@ -217,7 +218,7 @@ func (p *parser) comment() bool {
 func (p *parser) value(on bool) (v any, ok bool) {
 	if p.offsets {
 		if c := p.data[p.pos]; c != '{' && c != '[' {
-			p.last = &valueAt{off: p.pos} // a container records itself
+			p.last = slot{off: p.pos} // a container records itself
 		}
 	}
 	switch c := p.data[p.pos]; c {
@@ -264,8 +265,8 @@ func (p *parser) object(on bool) (any, bool) {
 	defer func() { p.objs-- }()
 	var rec *valueAt
 	if p.offsets {
-		rec = &valueAt{off: p.pos - 1, members: map[string]*valueAt{}}
-		defer func() { p.last = rec }()
+		rec = &valueAt{object: true}
+		defer func(off int) { p.last = slot{off, rec} }(p.pos - 1)
 	}
 
 	m := make(map[string]any)
@@ -326,7 +327,7 @@ func (p *parser) object(on bool) (any, bool) {
 		}
 		switch {
 		case ok && keyOK && rec != nil:
-			rec.members[key] = p.last // an index keeps offsets, not values
+			rec.add(key, p.last) // an index keeps offsets, not values
 		case ok && keyOK:
 			if _, dup := m[key]; dup {
 				p.add(Problem{keyAt, "duplicate-key", fmt.Sprintf("duplicate key %q", key)})
@@ -418,8 +419,8 @@ func (p *parser) array(on bool) (any, bool) {
 	defer func() { p.arrs-- }()
 	var rec *valueAt
 	if p.offsets {
-		rec = &valueAt{off: p.pos - 1}
-		defer func() { p.last = rec }()
+		rec = &valueAt{}
+		defer func(off int) { p.last = slot{off, rec} }(p.pos - 1)
 	}
 
 	a := []any{}
@@ -457,7 +458,7 @@ func (p *parser) array(on bool) (any, bool) {
 				p.found = at
 			}
 			if rec != nil {
-				rec.elements = append(rec.elements, p.last) // offsets, not values
+				rec.kids = append(rec.kids, p.last) // offsets, not values
 			} else {
 				if len(a) == cap(a) {
 					// Doubling: append's gentler growth of long slices
