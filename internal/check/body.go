@@ -2,15 +2,10 @@ package check
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
@@ -159,80 +154,6 @@ func (e *exchangeRun) at(check, pointer, format string, args ...any) *finding.Fi
 	f.XPath = e.body.xpathOf(pointer)
 	f.Recovered = e.body.recovered
 	return f
-}
-
-// schema validates the body against the success or error schema.
-func (e *exchangeRun) schema() {
-	check, schema, valid := "schema.success", e.c.Success, e.c.SuccessValid
-	if !e.success() {
-		check, schema, valid = "schema.error", e.c.Error, e.c.ErrorValid
-	}
-	if valid != nil && valid.Valid(e.body.value) {
-		return // certainly valid: the full validator would find nothing
-	}
-	err := schema.Validate(e.body.value)
-	if err == nil {
-		return
-	}
-	verr, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		e.add(check, e.body.offset, "schema validation failed: %v", err)
-		return
-	}
-	// The validator walks objects in map order; findings come in the
-	// order of their pointers, so that a run says the same each time.
-	type placed struct {
-		pointer string
-		leaf    *jsonschema.ValidationError
-	}
-	var found []placed
-	for _, leaf := range leaves(verr) {
-		pointer := "/" + strings.Join(escapeTokens(leaf.InstanceLocation), "/")
-		if len(leaf.InstanceLocation) == 0 {
-			pointer = ""
-		}
-		found = append(found, placed{pointer, leaf})
-	}
-	slices.SortStableFunc(found, func(a, b placed) int { return strings.Compare(a.pointer, b.pointer) })
-	for _, f := range found {
-		e.at(check, f.pointer, "%s", leafMessage(f.leaf))
-	}
-}
-
-// leaves returns the innermost validation errors: each says one concrete
-// thing about one place.
-func leaves(err *jsonschema.ValidationError) []*jsonschema.ValidationError {
-	if len(err.Causes) == 0 {
-		return []*jsonschema.ValidationError{err}
-	}
-	var out []*jsonschema.ValidationError
-	for _, c := range err.Causes {
-		out = append(out, leaves(c)...)
-	}
-	return out
-}
-
-var printer = message.NewPrinter(language.English)
-
-// leafMessage says what one leaf error found, in the schema's words where
-// the schema explains itself: a "false" schema (nothing allowed here)
-// reads as such.
-func leafMessage(err *jsonschema.ValidationError) string {
-	if k, ok := err.ErrorKind.(*kind.AdditionalProperties); ok {
-		slices.Sort(k.Properties) // listed in map order
-	}
-	if _, ok := err.ErrorKind.(*kind.FalseSchema); ok {
-		return "not allowed here by the contract (" + err.SchemaURL[strings.LastIndexByte(err.SchemaURL, '/')+1:] + ")"
-	}
-	return err.ErrorKind.LocalizedString(printer)
-}
-
-func escapeTokens(tokens []string) []string {
-	out := make([]string, len(tokens))
-	for i, t := range tokens {
-		out[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
-	}
-	return out
 }
 
 // assertions evaluates the contract's XPath assertions on an XML body.
