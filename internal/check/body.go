@@ -25,9 +25,10 @@ type body struct {
 	// the plain shape, and into the full tree (xml) otherwise, or when an
 	// assertion selects what only the full tree answers as the checks
 	// expect. Both nil for JSON bodies.
-	lite *xmltree.Lite
-	xml  *xmltree.Doc
-	opts xmljson.Options
+	lite  *xmltree.Lite
+	xml   *xmltree.Doc
+	opts  xmljson.Options
+	depth int // the contract's nesting limit
 	// recovered says a syntax error was found, so every later finding on
 	// this body comes from the lenient reading.
 	recovered bool
@@ -46,9 +47,9 @@ type syntaxProblem struct {
 }
 
 func decode(c *contract.Contract, m *exchange.Message) *body {
-	b := &body{raw: m.Body, offset: m.BodyOffset, opts: c.Mapping}
+	b := &body{raw: m.Body, offset: m.BodyOffset, opts: c.Mapping, depth: c.Profile.Limits.Depth}
 	if c.Profile.Body == "json" {
-		v, problems := jsonlenient.Parse(m.Body)
+		v, problems := jsonlenient.ParseDepth(m.Body, b.depth)
 		b.value = v
 		for _, p := range problems {
 			check := "json.syntax"
@@ -57,11 +58,11 @@ func decode(c *contract.Contract, m *exchange.Message) *body {
 			}
 			b.problem(check, p.Offset, p.Msg)
 		}
-	} else if lite := readLite(m.Body); lite != nil {
+	} else if lite := readLite(m.Body, b.depth); lite != nil {
 		b.lite = lite
 		b.value = xmljson.MapLite(lite, c.Mapping)
 	} else {
-		doc, problems := xmltree.Parse(m.Body)
+		doc, problems := xmltree.ParseDepth(m.Body, b.depth)
 		b.xml = doc
 		b.value = xmljson.Map(doc.Root, c.Mapping)
 		for _, p := range problems {
@@ -74,13 +75,13 @@ func decode(c *contract.Contract, m *exchange.Message) *body {
 
 // readLite is xmltree.ParseLite; the differential test turns it off to
 // compare the checks on the full tree.
-var readLite = xmltree.ParseLite
+var readLite = xmltree.ParseLiteDepth
 
 // full makes sure a Lite body also has the full tree, which then answers
 // for it: the body is well-formed, so the tree is the same.
 func (b *body) full() {
 	if b.lite != nil {
-		b.xml, _ = xmltree.Parse(b.raw)
+		b.xml, _ = xmltree.ParseDepth(b.raw, b.depth)
 		b.lite = nil
 	}
 }

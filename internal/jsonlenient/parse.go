@@ -29,6 +29,7 @@ type parser struct {
 	eofObjs    int
 	eofArrs    int
 	halt       bool // nesting got too deep; read nothing more
+	depth      int  // the most containers open at once (ParseDepth)
 
 	problems   []Problem
 	lastSyntax int // offset of the last syntax problem, to drop cascades
@@ -52,7 +53,7 @@ type parser struct {
 }
 
 func newParser(data []byte) *parser {
-	return &parser{data: data, lastSyntax: -1, found: -1}
+	return &parser{data: data, lastSyntax: -1, found: -1, depth: maxDepth}
 }
 
 func (p *parser) parse() any {
@@ -247,8 +248,8 @@ func (p *parser) strayColons() {
 
 // open starts a container at p.pos, unless that nests too deep.
 func (p *parser) open() bool {
-	if p.objs+p.arrs >= maxDepth {
-		p.syntax(p.pos, "nesting deeper than 1000 levels")
+	if p.objs+p.arrs >= p.depth {
+		p.syntaxf(p.pos, "nesting deeper than %d levels", p.depth)
 		p.halt = true
 		return false
 	}

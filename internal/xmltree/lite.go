@@ -87,19 +87,24 @@ func (l *Lite) intern(name LiteName) int32 {
 // of text, no comment, processing instruction or directive inside the
 // root, at most MaxDepth levels. Such bodies go to Parse, which reports
 // what is wrong and builds the full tree.
-func ParseLite(body []byte) *Lite {
+func ParseLite(body []byte) *Lite { return ParseLiteDepth(body, 0) }
+
+// ParseLiteDepth is ParseLite with nesting limited as ParseDepth limits
+// it: a body nested deeper is not Lite.
+func ParseLiteDepth(body []byte, depth int) *Lite {
 	if len(body) > math.MaxInt32 {
 		return nil
 	}
-	if l, sure := scanLite(body); sure {
+	depth = Depth(depth)
+	if l, sure := scanLite(body, depth); sure {
 		return l
 	}
-	return parseLiteTokens(body)
+	return parseLiteTokens(body, depth)
 }
 
 // parseLiteTokens is ParseLite by encoding/xml's tokens, for what
 // scanLite is not sure of.
-func parseLiteTokens(body []byte) *Lite {
+func parseLiteTokens(body []byte, depth int) *Lite {
 	l := &Lite{byName: map[string][]int32{}}
 	l.names = append(l.names, LiteName{}) // the document's
 	l.add(LiteNode{attrs: -1, Parent: -1, First: -1, Last: -1, Next: -1, Prev: -1})
@@ -122,7 +127,7 @@ func parseLiteTokens(body []byte) *Lite {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if len(stack) == 0 && rooted || len(stack) >= MaxDepth {
+			if len(stack) == 0 && rooted || len(stack) >= depth {
 				return nil
 			}
 			rooted = true

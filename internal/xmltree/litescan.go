@@ -16,8 +16,8 @@ import (
 // the body with encoding/xml instead. What it accepts, encoding/xml reads
 // into the same tokens, so the tree is the one ParseLite would build
 // (FuzzScanLite holds it to that).
-func scanLite(body []byte) (l *Lite, sure bool) {
-	s := &liteScanner{src: string(body)}
+func scanLite(body []byte, depth int) (l *Lite, sure bool) {
+	s := &liteScanner{src: string(body), depth: depth}
 	l = &Lite{}
 	l.names = append(l.names, LiteName{}) // the document's
 	l.add(LiteNode{attrs: -1, Parent: -1, First: -1, Last: -1, Next: -1, Prev: -1})
@@ -35,6 +35,7 @@ type liteScanner struct {
 	stack  []liteOpen
 	ns     map[string][]string // prefix -> URIs declared, innermost last
 	rooted bool
+	depth  int // the nesting limit
 }
 
 // liteOpen is an open element: its node, its name as written, and the
@@ -240,7 +241,7 @@ func (s *liteScanner) start() bool {
 		return false
 	}
 	n := len(s.stack)
-	if n == 0 && s.rooted || n >= MaxDepth {
+	if n == 0 && s.rooted || n >= s.depth {
 		return false
 	}
 	s.rooted = true

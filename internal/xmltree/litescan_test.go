@@ -39,12 +39,12 @@ var liteSeeds = []struct {
 
 func TestScanLiteSeeds(t *testing.T) {
 	for _, s := range liteSeeds {
-		l, sure := scanLite([]byte(s.body))
+		l, sure := scanLite([]byte(s.body), MaxDepth)
 		if sure != s.sure {
 			t.Errorf("scanLite(%q): sure %v, want %v", s.body, sure, s.sure)
 		}
 		if sure {
-			if err := sameLite(l, parseLiteTokens([]byte(s.body))); err != nil {
+			if err := sameLite(l, parseLiteTokens([]byte(s.body), MaxDepth)); err != nil {
 				t.Errorf("scanLite(%q): %v", s.body, err)
 			}
 		}
@@ -55,7 +55,7 @@ func TestScanLiteSeeds(t *testing.T) {
 // scanner says so in one pass.
 func TestScanLiteDeep(t *testing.T) {
 	body := strings.Repeat("<a>", MaxDepth+1) + strings.Repeat("</a>", MaxDepth+1)
-	if _, sure := scanLite([]byte(body)); sure {
+	if _, sure := scanLite([]byte(body), MaxDepth); sure {
 		t.Fatal("scanLite is sure of a body nested past MaxDepth")
 	}
 	if ParseLite([]byte(body)) != nil {
@@ -70,11 +70,11 @@ func FuzzScanLite(f *testing.F) {
 		f.Add([]byte(s.body))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l, sure := scanLite(data)
+		l, sure := scanLite(data, MaxDepth)
 		if !sure {
 			return
 		}
-		if err := sameLite(l, parseLiteTokens(data)); err != nil {
+		if err := sameLite(l, parseLiteTokens(data, MaxDepth)); err != nil {
 			t.Fatalf("%q: %v", data, err)
 		}
 	})
