@@ -85,8 +85,9 @@ func (l *Lite) intern(name LiteName) int32 {
 // not well-formed or not of the plain shape: one root element, elements
 // that hold either child elements (white space between them) or one run
 // of text, no comment, processing instruction or directive inside the
-// root, at most MaxDepth levels. Such bodies go to Parse, which reports
-// what is wrong and builds the full tree.
+// root, at most MaxDepth levels (ParseLiteDepth: the depth given).
+// Such bodies go to Parse, which reports what is wrong and builds the
+// full tree.
 func ParseLite(body []byte) *Lite { return ParseLiteDepth(body, 0) }
 
 // ParseLiteDepth is ParseLite with nesting limited as ParseDepth limits
