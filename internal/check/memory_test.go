@@ -111,3 +111,42 @@ func TestMemoryPerExchange(t *testing.T) {
 		}
 	}
 }
+
+// TestWalkerKeepsNames: what a walk keeps between pages is the names
+// uniqueness needs, at most walkBytesPerBucket a bucket (a name's bytes
+// and its place in a map), never the pages: a name read from a body is
+// copied, not kept as a slice of the body's memory.
+func TestWalkerKeepsNames(t *testing.T) {
+	const pages, perPage, walkBytesPerBucket = 40, 1000, 96
+	c, err := contract.Load(schemas.FS, "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := func(p int) *exchange.Recording {
+		var b strings.Builder
+		b.WriteString(`<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>abc</ID><DisplayName>me</DisplayName></Owner><Buckets>`)
+		for i := 0; i < perPage; i++ {
+			fmt.Fprintf(&b, "<Bucket><Name>bucket-%07d</Name><CreationDate>2024-01-02T03:04:05.000Z</CreationDate><BucketRegion>us-east-1</BucketRegion></Bucket>", p*perPage+i)
+		}
+		b.WriteString(`</Buckets></ListAllMyBucketsResult>`)
+		src := fmt.Sprintf("vendor: s3\ntitle: page\n-- 1/request --\nGET /?max-buckets=%d&continuation-token=t%d HTTP/1.1\nHost: h\n-- 1/response --\nHTTP/1.1 200 OK\n\n%s\n", perPage, p, b.String())
+		return exchange.Parse(fmt.Sprintf("page%d.txtar", p), []byte(src))
+	}
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	base := m.HeapAlloc
+	w := NewWalker(c)
+	for p := 0; p < pages; p++ {
+		w.Check(page(p)) // the page is gone once checked
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	kept := int64(m.HeapAlloc) - int64(base)
+	perBucket := float64(kept) / (pages * perPage)
+	t.Logf("a walk of %d buckets keeps %d bytes: %.0f a bucket", pages*perPage, kept, perBucket)
+	if perBucket > walkBytesPerBucket {
+		t.Errorf("the walk keeps %.0f bytes a bucket, want at most %d", perBucket, walkBytesPerBucket)
+	}
+	runtime.KeepAlive(w)
+}

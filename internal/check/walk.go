@@ -51,8 +51,10 @@ func (w *walk) page(e *exchangeRun, pg page) {
 		if ordered && (i > 0 || w.started) && b.name < w.last {
 			e.at("page.order", b.pointer(), "bucket %q comes after %q: names are not in byte order", b.name, w.last)
 		}
-		w.seen[b.name] = true
-		w.last = b.name
+		// A copy: the name may share the memory of the whole body.
+		name := strings.Clone(b.name)
+		w.seen[name] = true
+		w.last = name
 	}
 	w.started, w.latest = true, pg
 	p := e.c.Profile.Params
