@@ -74,7 +74,7 @@ func writeTape(t *live.Target, cfg suite.LiveConfig, how tapeRun) error {
 type playback struct {
 	file string
 	meta map[string]string
-	tape *live.Tape
+	tape *live.TapeFile // read where it lies, an attempt at a time
 }
 
 // findTape looks for a tape in the directories of paths. With one, every
@@ -95,11 +95,7 @@ func findTape(paths []string) (*playback, error) {
 	default:
 		return nil, usagef("check: %s and %s are the tapes of two live runs: check one run's recordings at a time", tapes[0], tapes[1])
 	}
-	src, err := os.ReadFile(tapes[0])
-	if err != nil {
-		return nil, err
-	}
-	meta, tape, err := live.ReadTape(src)
+	meta, tape, err := live.OpenTape(tapes[0])
 	if err != nil {
 		return nil, fmt.Errorf("check: %s: %w", tapes[0], err)
 	}
@@ -132,13 +128,17 @@ func (pb *playback) target() (*live.Target, error) {
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("check: %s: endpoint %q is not a URL", pb.file, m["endpoint"])
 	}
+	client, err := live.NewPlaybackFile(pb.tape, live.DefaultLimits)
+	if err != nil {
+		return nil, fmt.Errorf("check: %s: %w", pb.file, err)
+	}
 	return &live.Target{
 		Name: m["name"], Contract: c, Endpoint: u, Signature: m["signature"], Region: m["region"],
 		Addressing: m["addressing"], BucketSuffix: m["suffix"], ResourceGroup: m["resource-group"],
 		// Requests are signed, as live, and matched without their
 		// signatures: these keys sign nothing anyone checks.
 		Creds:  signer.Credentials{AccessKey: "GSCPLAYBACK0000000000", SecretKey: "gsc-playback-secret-7c1e0d9a"},
-		Client: live.NewPlayback(pb.tape, live.DefaultLimits),
+		Client: client,
 	}, nil
 }
 

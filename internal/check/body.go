@@ -2,15 +2,10 @@ package check
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/exchange"
@@ -36,6 +31,8 @@ type body struct {
 	lite *xmltree.Lite
 	xml  *xmltree.Doc
 	opts xmljson.Options
+	// depth is the contract's nesting limit.
+	depth int
 	// recovered says a syntax error was found, so every later finding on
 	// this body comes from the lenient reading.
 	recovered bool
@@ -54,9 +51,9 @@ type syntaxProblem struct {
 }
 
 func decode(c *contract.Contract, m *exchange.Message) *body {
-	b := &body{raw: m.Body, msg: m, opts: c.Mapping}
+	b := &body{raw: m.Body, msg: m, opts: c.Mapping, depth: c.Profile.Limits.Depth}
 	if c.Profile.Body == "json" {
-		v, problems := jsonlenient.Parse(m.Body)
+		v, problems := jsonlenient.ParseDepth(m.Body, b.depth)
 		b.value = v
 		for _, p := range problems {
 			check := "json.syntax"
@@ -85,11 +82,11 @@ func decode(c *contract.Contract, m *exchange.Message) *body {
 			defer func() { b.syntax = append([]syntaxProblem{{"xml.encoding", p, msg}}, b.syntax...) }()
 		}
 	}
-	if lite := readLite(b.raw); lite != nil {
+	if lite := readLite(b.raw, b.depth); lite != nil {
 		b.lite = lite
 		b.value = xmljson.MapLite(lite, c.Mapping)
 	} else {
-		doc, problems := xmltree.Parse(b.raw)
+		doc, problems := xmltree.ParseDepth(b.raw, b.depth)
 		b.xml = doc
 		b.value = xmljson.Map(doc.Root, c.Mapping)
 		for _, p := range problems {
@@ -102,13 +99,13 @@ func decode(c *contract.Contract, m *exchange.Message) *body {
 
 // readLite is xmltree.ParseLite; the differential test turns it off to
 // compare the checks on the full tree.
-var readLite = xmltree.ParseLite
+var readLite = xmltree.ParseLiteDepth
 
 // full makes sure a Lite body also has the full tree, which then answers
 // for it: the body is well-formed, so the tree is the same.
 func (b *body) full() {
 	if b.lite != nil {
-		b.xml, _ = xmltree.Parse(b.raw)
+		b.xml, _ = xmltree.ParseDepth(b.raw, b.depth)
 		b.lite = nil
 	}
 }
@@ -213,85 +210,6 @@ func (e *exchangeRun) addBody(check string, off int, format string, args ...any)
 		f.Message += " (" + note + ")"
 	}
 	return f
-}
-
-// schema validates the body against the success or error schema.
-func (e *exchangeRun) schema() {
-	check, schema, valid := "schema.success", e.c.Success, e.c.SuccessValid
-	if !e.success() {
-		check, schema, valid = "schema.error", e.c.Error, e.c.ErrorValid
-	}
-	if valid != nil && valid.Valid(e.body.value) {
-		return // certainly valid: the full validator would find nothing
-	}
-	err := schema.Validate(e.body.value)
-	if err == nil {
-		return
-	}
-	verr, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		e.addBody(check, 0, "schema validation failed: %v", err)
-		return
-	}
-	// The validator walks objects in map order; findings come in the
-	// order of their pointers, so that a run says the same each time.
-	type placed struct {
-		pointer string
-		leaf    *jsonschema.ValidationError
-	}
-	var found []placed
-	for _, leaf := range leaves(verr) {
-		pointer := "/" + strings.Join(escapeTokens(leaf.InstanceLocation), "/")
-		if len(leaf.InstanceLocation) == 0 {
-			pointer = ""
-		}
-		found = append(found, placed{pointer, leaf})
-	}
-	slices.SortStableFunc(found, func(a, b placed) int { return strings.Compare(a.pointer, b.pointer) })
-	legacy := map[string]bool{}
-	for _, f := range found {
-		if e.success() && e.legacyName(f.pointer, legacy) {
-			continue
-		}
-		pointer, msg := e.schemaMessage(f.pointer, f.leaf)
-		e.at(check, pointer, "%s", msg)
-	}
-}
-
-// leaves returns the innermost validation errors: each says one concrete
-// thing about one place.
-func leaves(err *jsonschema.ValidationError) []*jsonschema.ValidationError {
-	if len(err.Causes) == 0 {
-		return []*jsonschema.ValidationError{err}
-	}
-	var out []*jsonschema.ValidationError
-	for _, c := range err.Causes {
-		out = append(out, leaves(c)...)
-	}
-	return out
-}
-
-var printer = message.NewPrinter(language.English)
-
-// leafMessage says what one leaf error found, in the schema's words where
-// the schema explains itself: a "false" schema (nothing allowed here)
-// reads as such.
-func leafMessage(err *jsonschema.ValidationError) string {
-	if k, ok := err.ErrorKind.(*kind.AdditionalProperties); ok {
-		slices.Sort(k.Properties) // listed in map order
-	}
-	if _, ok := err.ErrorKind.(*kind.FalseSchema); ok {
-		return "not allowed here by the contract (" + err.SchemaURL[strings.LastIndexByte(err.SchemaURL, '/')+1:] + ")"
-	}
-	return err.ErrorKind.LocalizedString(printer)
-}
-
-func escapeTokens(tokens []string) []string {
-	out := make([]string, len(tokens))
-	for i, t := range tokens {
-		out[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
-	}
-	return out
 }
 
 // assertions evaluates the contract's XPath assertions on an XML body.

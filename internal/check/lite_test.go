@@ -19,8 +19,8 @@ import (
 // they can be, and again into full trees only.
 func bothWays(rec *exchange.Recording, c *contract.Contract) (lite, full []finding.Finding) {
 	lite = Recording(rec, c)
-	readLite = func([]byte) *xmltree.Lite { return nil }
-	defer func() { readLite = xmltree.ParseLite }()
+	readLite = func([]byte, int) *xmltree.Lite { return nil }
+	defer func() { readLite = xmltree.ParseLiteDepth }()
 	return lite, Recording(rec, c)
 }
 

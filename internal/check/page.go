@@ -1,6 +1,8 @@
 package check
 
 import (
+	"strings"
+
 	"github.com/getservice-conformance/gsc/internal/contract"
 )
 
@@ -25,10 +27,13 @@ func (w *Walker) Page() Page { return exported(w.walk.latest) }
 
 func exported(pg page) Page {
 	p := Page{Truncated: pg.truncated, Next: pg.next}
+	// Copies: a name read from a body may share the memory of the whole
+	// body, which a caller keeping names across pages would keep too.
 	for _, bk := range pg.buckets {
-		p.Names = append(p.Names, bk.name)
-		p.Regions = append(p.Regions, bk.region)
+		p.Names = append(p.Names, strings.Clone(bk.name))
+		p.Regions = append(p.Regions, strings.Clone(bk.region))
 	}
+	p.Truncated, p.Next = strings.Clone(p.Truncated), strings.Clone(p.Next)
 	return p
 }
 

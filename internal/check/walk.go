@@ -36,6 +36,9 @@ func (w *walk) page(e *exchangeRun, pg page) {
 	case w.started && w.wantSet && sent != w.want:
 		e.add("page.walk", e.ex.Request.Offset, "the request sends %s=%q; the previous page calls for %q", param, sent, w.want)
 	}
+	if len(w.seen) == 0 && len(pg.buckets) > 0 {
+		w.seen = make(map[string]bool, len(pg.buckets)) // grown once, not by doubling
+	}
 	ordered := e.c.Profile.Ordered
 	for i, b := range pg.buckets {
 		if w.scope != "" && !strings.HasPrefix(b.name, w.scope) {
@@ -48,8 +51,10 @@ func (w *walk) page(e *exchangeRun, pg page) {
 		if ordered && (i > 0 || w.started) && b.name < w.last {
 			e.at("page.order", b.pointer(), "bucket %q comes after %q: names are not in byte order", b.name, w.last)
 		}
-		w.seen[b.name] = true
-		w.last = b.name
+		// A copy: the name may share the memory of the whole body.
+		name := strings.Clone(b.name)
+		w.seen[name] = true
+		w.last = name
 	}
 	w.started, w.latest = true, pg
 	p := e.c.Profile.Params

@@ -44,6 +44,8 @@ type Profile struct {
 	// Refusals are invalid requests the contract says are refused, each
 	// judged by its own spec.
 	Refusals []Refusal `json:"refusals,omitempty"`
+	// Limits bound what a body may be beyond its schema.
+	Limits Limits `json:"limits,omitempty"`
 
 	// Names are naming rules beside the schema's (a legacy rule).
 	Names Names `json:"names,omitempty"`
@@ -103,6 +105,16 @@ type Reference struct {
 	// Notes say, for people, which unsettled facts the endpoint decides
 	// and how.
 	Notes []string `json:"notes,omitempty"`
+}
+
+// Limits are bounds a body must keep whatever its content.
+type Limits struct {
+	// Depth is the deepest nesting a body may have: elements for XML,
+	// open objects and arrays for JSON. The element or container that
+	// goes one level deeper has one finding (xml.syntax or json.syntax)
+	// and the body is read no further. 0, or past the readers' own bound
+	// of 1000, is that bound, which stops reading all the same.
+	Depth int `json:"depth,omitempty"`
 }
 
 // Owner is a bucket owner as listed.

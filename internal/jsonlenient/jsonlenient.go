@@ -71,8 +71,16 @@ type Problem struct {
 // offset. For valid JSON, problems is empty and v equals what encoding/json
 // (UseNumber) produces. Duplicate keys: the last value wins (like encoding/json)
 // and each repeat is a "duplicate-key" problem at the repeated key's opening quote.
-func Parse(data []byte) (v any, problems []Problem) {
+func Parse(data []byte) (v any, problems []Problem) { return ParseDepth(data, 0) }
+
+// ParseDepth is Parse with nesting limited to depth open containers (a
+// contract's limit): the container that would open one more is reported
+// and reading stops there. depth 0, or past 1000, is 1000.
+func ParseDepth(data []byte, depth int) (v any, problems []Problem) {
 	p := newParser(data)
+	if depth > 0 && depth < maxDepth {
+		p.depth = depth
+	}
 	v = p.parse()
 	return v, p.result()
 }

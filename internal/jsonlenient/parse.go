@@ -29,6 +29,7 @@ type parser struct {
 	eofObjs    int
 	eofArrs    int
 	halt       bool // nesting got too deep; read nothing more
+	depth      int  // the most containers open at once (ParseDepth)
 
 	problems   []Problem
 	lastSyntax int // offset of the last syntax problem, to drop cascades
@@ -45,12 +46,14 @@ type parser struct {
 	// For Index: whether to record where each value starts, and the
 	// record of the value just read.
 	offsets bool
-	last    *valueAt
-	rootAt  *valueAt
+	last    slot
+	rootAt  *slot
+
+	keys map[string]string // keys read so far, shared (keyString)
 }
 
 func newParser(data []byte) *parser {
-	return &parser{data: data, lastSyntax: -1, found: -1}
+	return &parser{data: data, lastSyntax: -1, found: -1, depth: maxDepth}
 }
 
 func (p *parser) parse() any {
@@ -72,7 +75,8 @@ func (p *parser) parse() any {
 			p.found = at
 		}
 		if ok && p.offsets {
-			p.rootAt = p.last
+			root := p.last
+			p.rootAt = &root
 		}
 	}
 	switch {
@@ -215,7 +219,7 @@ func (p *parser) comment() bool {
 func (p *parser) value(on bool) (v any, ok bool) {
 	if p.offsets {
 		if c := p.data[p.pos]; c != '{' && c != '[' {
-			p.last = &valueAt{off: p.pos} // a container records itself
+			p.last = slot{off: p.pos} // a container records itself
 		}
 	}
 	switch c := p.data[p.pos]; c {
@@ -244,8 +248,8 @@ func (p *parser) strayColons() {
 
 // open starts a container at p.pos, unless that nests too deep.
 func (p *parser) open() bool {
-	if p.objs+p.arrs >= maxDepth {
-		p.syntax(p.pos, "nesting deeper than 1000 levels")
+	if p.objs+p.arrs >= p.depth {
+		p.syntaxf(p.pos, "nesting deeper than %d levels", p.depth)
 		p.halt = true
 		return false
 	}
@@ -262,8 +266,8 @@ func (p *parser) object(on bool) (any, bool) {
 	defer func() { p.objs-- }()
 	var rec *valueAt
 	if p.offsets {
-		rec = &valueAt{off: p.pos - 1, members: map[string]*valueAt{}}
-		defer func() { p.last = rec }()
+		rec = &valueAt{object: true}
+		defer func(off int) { p.last = slot{off, rec} }(p.pos - 1)
 	}
 
 	m := make(map[string]any)
@@ -324,7 +328,7 @@ func (p *parser) object(on bool) (any, bool) {
 		}
 		switch {
 		case ok && keyOK && rec != nil:
-			rec.members[key] = p.last // an index keeps offsets, not values
+			rec.add(key, p.last) // an index keeps offsets, not values
 		case ok && keyOK:
 			if _, dup := m[key]; dup {
 				p.add(Problem{keyAt, "duplicate-key", fmt.Sprintf("duplicate key %q", key)})
@@ -353,11 +357,47 @@ func (p *parser) object(on bool) (any, bool) {
 	}
 }
 
+// keyString reads a string that is an object key. The keys of a
+// document repeat (every bucket has a name), so the first maxKeys plain
+// ones are kept and shared.
+func (p *parser) keyString() string {
+	if end := bytes.IndexByte(p.data[p.pos+1:], '"'); end >= 0 {
+		raw := p.data[p.pos+1 : p.pos+1+end]
+		if k, ok := p.keys[string(raw)]; ok {
+			p.pos += end + 2
+			return k
+		}
+		k := p.string()
+		if len(p.keys) < maxKeys && plainString(raw) {
+			if p.keys == nil {
+				p.keys = map[string]string{}
+			}
+			p.keys[k] = k
+		}
+		return k
+	}
+	return p.string()
+}
+
+// plainString says a string's contents are copied as they are, with no
+// problem to report: such keys only are shared.
+func plainString(raw []byte) bool {
+	for _, c := range raw {
+		if special[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// maxKeys bounds the keys a parser keeps for sharing.
+const maxKeys = 256
+
 // key reads an object key. ok is false if there is none to use.
 func (p *parser) key() (key string, ok bool) {
 	switch p.data[p.pos] {
 	case '"':
-		return p.string(), true
+		return p.keyString(), true
 	case '{', '[':
 		p.syntax(p.pos, "object key must be a string")
 		p.value(false)
@@ -380,11 +420,11 @@ func (p *parser) array(on bool) (any, bool) {
 	defer func() { p.arrs-- }()
 	var rec *valueAt
 	if p.offsets {
-		rec = &valueAt{off: p.pos - 1}
-		defer func() { p.last = rec }()
+		rec = &valueAt{}
+		defer func(off int) { p.last = slot{off, rec} }(p.pos - 1)
 	}
 
-	a := make([]any, 0)
+	a := []any{}
 	comma := -1 // offset of a ',' not yet followed by an element
 	for {
 		// An element or the end of the array.
@@ -419,8 +459,13 @@ func (p *parser) array(on bool) (any, bool) {
 				p.found = at
 			}
 			if rec != nil {
-				rec.elements = append(rec.elements, p.last) // offsets, not values
+				rec.kids = append(rec.kids, p.last) // offsets, not values
 			} else {
+				if len(a) == cap(a) {
+					// Doubling: append's gentler growth of long slices
+					// leaves several times the array behind as garbage.
+					a = append(make([]any, 0, max(4, 2*cap(a))), a...)
+				}
 				a = append(a, v)
 			}
 		}

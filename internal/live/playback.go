@@ -21,31 +21,72 @@ import (
 // retried and where a body was cut. A request the tape cannot answer ends as a transport error
 // of kind Unrecorded that names it: never a guess.
 func NewPlayback(tp *Tape, l Limits) *Client {
+	return playbackClient(newPlayback(keptTape(tp.Entries())), l)
+}
+
+// NewPlaybackFile is NewPlayback for a tape read where it lies: each
+// answer is read from the file when it is asked for.
+func NewPlaybackFile(tf *TapeFile, l Limits) (*Client, error) {
+	p, err := newPlaybackErr(tf)
+	if err != nil {
+		return nil, err
+	}
+	return playbackClient(p, l), nil
+}
+
+func playbackClient(p *playback, l Limits) *Client {
 	c := NewClient(l, nil)
-	c.http.Transport = newPlayback(tp)
+	c.http.Transport = p
 	c.noWait = true // the waits were waited live
 	return c
 }
 
-// playback is the RoundTripper of NewPlayback.
+// tapeSource is where a playback finds the attempts: in memory or in a
+// tape file.
+type tapeSource interface {
+	Len() int
+	// request returns attempt i's request and tamper, entry all of it.
+	request(i int) ([]byte, Tamper, error)
+	entry(i int) (TapeEntry, error)
+}
+
+// keptTape is a tape's attempts in memory.
+type keptTape []TapeEntry
+
+func (k keptTape) Len() int                              { return len(k) }
+func (k keptTape) request(i int) ([]byte, Tamper, error) { return k[i].Request, k[i].Tamper, nil }
+func (k keptTape) entry(i int) (TapeEntry, error)        { return k[i], nil }
+
+// playback is the RoundTripper of NewPlayback: the attempts of each key,
+// by their place on the tape.
 type playback struct {
+	src      tapeSource
 	mu       sync.Mutex
-	queues   map[string][]TapeEntry
+	queues   map[string][]int
 	recorded map[string]int // how many attempts the tape holds per key
 }
 
-func newPlayback(tp *Tape) *playback {
-	p := &playback{queues: map[string][]TapeEntry{}, recorded: map[string]int{}}
-	for _, e := range tp.Entries() {
-		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(e.Request)))
+func newPlayback(src tapeSource) *playback {
+	p, _ := newPlaybackErr(src) // a kept tape reads without failing
+	return p
+}
+
+func newPlaybackErr(src tapeSource) (*playback, error) {
+	p := &playback{src: src, queues: map[string][]int{}, recorded: map[string]int{}}
+	for i := 0; i < src.Len(); i++ {
+		raw, tm, err := src.request(i)
+		if err != nil {
+			return nil, err
+		}
+		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 		if err != nil {
 			continue // never matched; a request that needs it says so
 		}
-		k := playbackKey(req.Method, req.Host, req.URL, e.Tamper)
-		p.queues[k] = append(p.queues[k], e)
+		k := playbackKey(req.Method, req.Host, req.URL, tm)
+		p.queues[k] = append(p.queues[k], i)
 		p.recorded[k]++
 	}
-	return p
+	return p, nil
 }
 
 // playbackKey is what a request is matched by: the request without what
@@ -88,18 +129,22 @@ func (p *playback) RoundTrip(req *http.Request) (*http.Response, error) {
 	k := playbackKey(req.Method, host, req.URL, tamperOf(req.Context()))
 	p.mu.Lock()
 	queue := p.queues[k]
-	var e TapeEntry
+	i := -1
 	if len(queue) > 0 {
-		e, p.queues[k] = queue[0], queue[1:]
+		i, p.queues[k] = queue[0], queue[1:]
 	}
 	n := p.recorded[k]
 	p.mu.Unlock()
-	if len(queue) == 0 {
+	if i < 0 {
 		why := "the run never sent it"
 		if n > 0 {
 			why = fmt.Sprintf("the run sent it %d time(s), and this is one more", n)
 		}
 		return nil, &TransportError{Kind: Unrecorded, Msg: fmt.Sprintf("playback: the recordings hold no answer to %s: %s", k, why)}
+	}
+	e, err := p.src.entry(i)
+	if err != nil {
+		return nil, &TransportError{Kind: Protocol, Msg: fmt.Sprintf("playback: reading the tape: %v", err)}
 	}
 	if e.Response == nil {
 		return nil, &TransportError{Kind: e.Kind, Msg: e.Err}

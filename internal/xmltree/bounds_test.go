@@ -36,7 +36,7 @@ func TestParseLinear(t *testing.T) {
 	const n = 20000
 	for name, gen := range hostile {
 		small, large := gen(n), gen(4*n)
-		s, l := parse([]byte(small)).steps, parse([]byte(large)).steps
+		s, l := parse([]byte(small), 0).steps, parse([]byte(large), 0).steps
 		if ratio := float64(l) / float64(s); ratio > 5 {
 			t.Errorf("%s: %d steps for %d bytes, %d for %d: ratio %.1f, want about 4", name, s, len(small), l, len(large), ratio)
 		}

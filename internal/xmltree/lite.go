@@ -85,12 +85,27 @@ func (l *Lite) intern(name LiteName) int32 {
 // not well-formed or not of the plain shape: one root element, elements
 // that hold either child elements (white space between them) or one run
 // of text, no comment, processing instruction or directive inside the
-// root, at most MaxDepth levels. Such bodies go to Parse, which reports
-// what is wrong and builds the full tree.
-func ParseLite(body []byte) *Lite {
+// root, at most MaxDepth levels (ParseLiteDepth: the depth given).
+// Such bodies go to Parse, which reports what is wrong and builds the
+// full tree.
+func ParseLite(body []byte) *Lite { return ParseLiteDepth(body, 0) }
+
+// ParseLiteDepth is ParseLite with nesting limited as ParseDepth limits
+// it: a body nested deeper is not Lite.
+func ParseLiteDepth(body []byte, depth int) *Lite {
 	if len(body) > math.MaxInt32 {
 		return nil
 	}
+	depth = Depth(depth)
+	if l, sure := scanLite(body, depth); sure {
+		return l
+	}
+	return parseLiteTokens(body, depth)
+}
+
+// parseLiteTokens is ParseLite by encoding/xml's tokens, for what
+// scanLite is not sure of.
+func parseLiteTokens(body []byte, depth int) *Lite {
 	l := &Lite{byName: map[string][]int32{}}
 	l.names = append(l.names, LiteName{}) // the document's
 	l.add(LiteNode{attrs: -1, Parent: -1, First: -1, Last: -1, Next: -1, Prev: -1})
@@ -113,7 +128,7 @@ func ParseLite(body []byte) *Lite {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if len(stack) == 0 && rooted || len(stack) >= MaxDepth {
+			if len(stack) == 0 && rooted || len(stack) >= depth {
 				return nil
 			}
 			rooted = true

@@ -93,6 +93,7 @@ type parser struct {
 	problems []Problem
 	rooted   bool
 	halt     bool // nesting got too deep: read nothing more
+	depth    int  // the deepest nesting read (Depth)
 	// ns holds per prefix the namespace URIs in scope, innermost last;
 	// open holds per name the stack indexes of the open elements that
 	// have it, innermost last. Both keep resolving a prefix and matching
@@ -116,13 +117,26 @@ type parser struct {
 
 // Parse reads body. The returned Doc holds whatever could be read; the
 // problems say what is wrong, in order of offset.
-func Parse(body []byte) (*Doc, []Problem) {
-	p := parse(body)
+func Parse(body []byte) (*Doc, []Problem) { return ParseDepth(body, 0) }
+
+// ParseDepth is Parse with nesting limited to depth levels (a contract's
+// limit): the element that would open level depth+1 is reported and
+// reading stops there. depth 0, or past MaxDepth, is MaxDepth.
+func ParseDepth(body []byte, depth int) (*Doc, []Problem) {
+	p := parse(body, depth)
 	return p.doc, p.problems
 }
 
-func parse(body []byte) *parser {
-	p := &parser{doc: &Doc{
+// Depth is the nesting limit ParseDepth applies for depth.
+func Depth(depth int) int {
+	if depth <= 0 || depth > MaxDepth {
+		return MaxDepth
+	}
+	return depth
+}
+
+func parse(body []byte, depth int) *parser {
+	p := &parser{depth: Depth(depth), doc: &Doc{
 		Root:     &xmlquery.Node{Type: xmlquery.DocumentNode},
 		elements: make([]*xmlquery.Node, 0, len(body)/64),
 		starts:   make([]int, 0, len(body)/64),
@@ -274,8 +288,8 @@ func (p *parser) popTo(i int) {
 }
 
 func (p *parser) start(t xml.StartElement, off int) {
-	if len(p.stack) >= MaxDepth {
-		p.add("xml.syntax", off, fmt.Sprintf("nesting deeper than %d levels", MaxDepth))
+	if len(p.stack) >= p.depth {
+		p.add("xml.syntax", off, fmt.Sprintf("nesting deeper than %d levels", p.depth))
 		p.halt = true
 		return
 	}
