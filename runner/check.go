@@ -2,14 +2,12 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/getservice-conformance/gsc/internal/baseline"
 	"github.com/getservice-conformance/gsc/internal/capture"
 	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/finding"
@@ -43,11 +41,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if len(inputs) == 0 {
 		return usagef("check: name at least one recording file or directory")
 	}
-	var base *baseline.Baseline
-	if *baselineFile != "" {
-		if base, err = baseline.Load(*baselineFile); err != nil {
-			return fmt.Errorf("baseline: %w", err)
-		}
+	base, err := loadBaseline(*baselineFile)
+	if err != nil {
+		return err
 	}
 	// One recording at a time: memory is that of the largest, not the sum.
 	names, err := checkFiles(inputs)

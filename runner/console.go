@@ -248,49 +248,39 @@ func (c *console) width() int {
 // past the console's width, continuing with indent; a word longer than a
 // line stays whole.
 func (c *console) wrap(s, indent string, start int) string {
-	width := c.width()
-	if width == 0 {
+	if c.width() == 0 {
 		return s
 	}
-	var b strings.Builder
-	col := start
-	for i, word := range strings.Fields(s) {
-		if i > 0 {
-			if col+1+utf8.RuneCountInString(word) > width {
-				b.WriteString("\n" + indent)
-				col = len(indent)
-			} else {
-				b.WriteByte(' ')
-				col++
-			}
-		}
-		b.WriteString(word)
-		col += utf8.RuneCountInString(word)
-	}
-	return b.String()
+	return c.fill(strings.Fields(s), indent, "", start)
 }
 
 // wrapShell breaks a shell command between its arguments (never inside
-// quotes) with " \" line continuations, so that it runs as copied.
+// quotes) with " \\" line continuations, so that it runs as copied.
 func (c *console) wrapShell(cmd, indent string, start int) string {
-	width := c.width()
-	if width == 0 || strings.Contains(cmd, "\n") {
+	if c.width() == 0 || strings.Contains(cmd, "\n") {
 		return cmd
 	}
+	return c.fill(shellArgs(cmd), indent, " \\", start)
+}
+
+// fill joins words with spaces, breaking the line (after cont) before a
+// word that would run past the console's width.
+func (c *console) fill(words []string, indent, cont string, start int) string {
+	width := c.width()
 	var b strings.Builder
 	col := start
-	for i, arg := range shellArgs(cmd) {
+	for i, w := range words {
 		if i > 0 {
-			if col+1+len(arg)+2 > width {
-				b.WriteString(" \\\n" + indent)
+			if col+1+utf8.RuneCountInString(w)+len(cont) > width {
+				b.WriteString(cont + "\n" + indent)
 				col = len(indent)
 			} else {
 				b.WriteByte(' ')
 				col++
 			}
 		}
-		b.WriteString(arg)
-		col += len(arg)
+		b.WriteString(w)
+		col += utf8.RuneCountInString(w)
 	}
 	return b.String()
 }

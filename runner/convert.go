@@ -4,11 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/getservice-conformance/gsc/internal/capture"
@@ -146,42 +144,17 @@ func readImport(name string, data []byte, f capture.Format, o capture.Options, w
 // cassettes (*.yaml, *.yml) and curl output (*.txt, *.log, *.curl) that
 // their content shows to be such, in name order.
 func checkFiles(paths []string) ([]string, error) {
-	var files []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, err
+	return replay.FilesBelow(paths, func(name string) bool {
+		switch filepath.Ext(name) {
+		case ".txtar", ".har":
+			return true
+		case ".yaml", ".yml", ".txt", ".log", ".curl":
+			// Only those whose content is a cassette or curl output.
+			data, err := readBounded(name)
+			return err == nil && capture.Detect(name, data) != capture.Txtar
 		}
-		if !info.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		var below []string
-		err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			switch filepath.Ext(name) {
-			case ".txtar", ".har":
-				below = append(below, name)
-			case ".yaml", ".yml", ".txt", ".log", ".curl":
-				// Only those whose content is a cassette or curl output.
-				if data, err := readBounded(name); err == nil && capture.Detect(name, data) != capture.Txtar {
-					below = append(below, name)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(below) == 0 {
-			return nil, fmt.Errorf("%s: no .txtar recordings or captures (HAR, go-vcr, curl) in this directory", p)
-		}
-		sort.Strings(below)
-		files = append(files, below...)
-	}
-	return files, nil
+		return false
+	}, ".txtar recordings or captures (HAR, go-vcr, curl)")
 }
 
 // checkImport reads name as a capture when it is not a txtar recording;

@@ -92,13 +92,9 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	case *credsB != "" && *recordings != "":
 		return usagef("diff: --credentials-b is for a second endpoint, not --recordings")
 	}
-	var base *baseline.Baseline
-	if *baselineFile != "" {
-		b, err := baseline.Load(*baselineFile)
-		if err != nil {
-			return fmt.Errorf("baseline: %w", err)
-		}
-		base = b
+	base, err := loadBaseline(*baselineFile)
+	if err != nil {
+		return err
 	}
 	if err := files.check(*record, *writeBaseline); err != nil {
 		return err

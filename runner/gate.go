@@ -102,3 +102,15 @@ func reportBaseline(w io.Writer, file string, stale, expired []baseline.Entry, s
 		fmt.Fprintf(w, "%s: %s:%d: baseline entry expired on %s: %s (%s)\n", level, file, e.Line, e.Expires.Format("2006-01-02"), e, e.Reason)
 	}
 }
+
+// loadBaseline reads the --baseline file, if one is named: nil without.
+func loadBaseline(file string) (*baseline.Baseline, error) {
+	if file == "" {
+		return nil, nil
+	}
+	b, err := baseline.Load(file)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	return b, nil
+}

@@ -215,13 +215,9 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var base *baseline.Baseline
-	if *baselineFile != "" {
-		b, err := baseline.Load(*baselineFile)
-		if err != nil {
-			return fmt.Errorf("baseline: %w", err)
-		}
-		base = b
+	base, err := loadBaseline(*baselineFile)
+	if err != nil {
+		return err
 	}
 	if err := files.check(*record, *writeBaseline); err != nil {
 		return err

@@ -67,11 +67,9 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var base *baseline.Baseline
-	if *baselineFile != "" {
-		if base, err = baseline.Load(*baselineFile); err != nil {
-			return fmt.Errorf("baseline: %w", err)
-		}
+	base, err := loadBaseline(*baselineFile)
+	if err != nil {
+		return err
 	}
 	var recordTo func(string) (io.WriteCloser, error)
 	if *record != "" {

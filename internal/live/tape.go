@@ -178,28 +178,42 @@ func ReadTape(src []byte) (map[string]string, *Tape, error) {
 	}
 	flush()
 	tp := &Tape{}
+	err := eachAttempt(lines, parts, func(e TapeEntry, req, resp []byte, _ bool) {
+		e.Request, e.Response = req, resp
+		tp.entries = append(tp.entries, e)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return meta, tp, nil
+}
+
+// eachAttempt hands use each attempt of a tape in order: its entry (from
+// its tape.N line) and its request and response parts, whether the parts
+// are bytes (a tape read whole) or places in the file (one read an
+// attempt at a time). Every attempt needs its line and its request, and a
+// response unless its entry says why there is none.
+func eachAttempt[P any](lines map[int]string, parts map[string]P, use func(e TapeEntry, req, resp P, hasResp bool)) error {
 	for i := 1; i <= len(lines); i++ {
 		line, ok := lines[i]
 		if !ok {
-			return nil, nil, fmt.Errorf("tape.%d is missing", i)
+			return fmt.Errorf("tape.%d is missing", i)
 		}
 		e, err := readEntry(line)
 		if err != nil {
-			return nil, nil, fmt.Errorf("tape.%d: %w", i, err)
+			return fmt.Errorf("tape.%d: %w", i, err)
 		}
 		req, ok := parts[fmt.Sprintf("%d/request", i)]
 		if !ok {
-			return nil, nil, fmt.Errorf("tape.%d: no %d/request part", i, i)
+			return fmt.Errorf("tape.%d: no %d/request part", i, i)
 		}
-		e.Request = req
-		if resp, ok := parts[fmt.Sprintf("%d/response", i)]; ok {
-			e.Response = resp
-		} else if e.Err == "" {
-			return nil, nil, fmt.Errorf("tape.%d: neither a %d/response part nor an error", i, i)
+		resp, hasResp := parts[fmt.Sprintf("%d/response", i)]
+		if !hasResp && e.Err == "" {
+			return fmt.Errorf("tape.%d: neither a %d/response part nor an error", i, i)
 		}
-		tp.entries = append(tp.entries, e)
+		use(e, req, resp, hasResp)
 	}
-	return meta, tp, nil
+	return nil
 }
 
 func readEntry(line string) (TapeEntry, error) {

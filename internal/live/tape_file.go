@@ -98,24 +98,11 @@ func OpenTape(path string) (map[string]string, *TapeFile, error) {
 	}
 	flush(off)
 	tf := &TapeFile{path: path}
-	for i := 1; i <= len(lines); i++ {
-		line, ok := lines[i]
-		if !ok {
-			return nil, nil, fmt.Errorf("tape.%d is missing", i)
-		}
-		e, err := readEntry(line)
-		if err != nil {
-			return nil, nil, fmt.Errorf("tape.%d: %w", i, err)
-		}
-		ref := tapeRef{line: e}
-		if ref.request, ok = parts[fmt.Sprintf("%d/request", i)]; !ok {
-			return nil, nil, fmt.Errorf("tape.%d: no %d/request part", i, i)
-		}
-		ref.resp, ref.hasResp = parts[fmt.Sprintf("%d/response", i)]
-		if !ref.hasResp && e.Err == "" {
-			return nil, nil, fmt.Errorf("tape.%d: neither a %d/response part nor an error", i, i)
-		}
-		tf.entries = append(tf.entries, ref)
+	err = eachAttempt(lines, parts, func(e TapeEntry, req, resp span, hasResp bool) {
+		tf.entries = append(tf.entries, tapeRef{line: e, request: req, resp: resp, hasResp: hasResp})
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return meta, tf, nil
 }

@@ -43,6 +43,13 @@ func LoadPaths(paths []string) ([]*exchange.Recording, error) {
 // a caller can read and check them one at a time: its memory is then that
 // of the largest recording, not of them all.
 func Files(paths []string) ([]string, error) {
+	return FilesBelow(paths, func(name string) bool { return strings.HasSuffix(name, ".txtar") }, ".txtar recordings")
+}
+
+// FilesBelow lists the files named, and below each directory named the
+// files keep takes, in name order; a directory with none is an error
+// that says it holds no such files (what).
+func FilesBelow(paths []string, keep func(name string) bool, what string) ([]string, error) {
 	var files []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
@@ -58,7 +65,7 @@ func Files(paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && strings.HasSuffix(name, ".txtar") {
+			if !d.IsDir() && keep(name) {
 				below = append(below, name)
 			}
 			return nil
@@ -67,7 +74,7 @@ func Files(paths []string) ([]string, error) {
 			return nil, err
 		}
 		if len(below) == 0 {
-			return nil, fmt.Errorf("%s: no .txtar recordings in this directory", p)
+			return nil, fmt.Errorf("%s: no %s in this directory", p, what)
 		}
 		sort.Strings(below)
 		files = append(files, below...)
