@@ -142,6 +142,10 @@ func judgeRun(run *outcome.Run, base *baseline.Baseline, file string, found base
 		}
 	}
 	reportBaseline(stderr, file, append(found.Stale, specs.Stale...), append(found.Expired, specs.Expired...), gf.StrictBaseline)
+	if len(run.Reports) > 0 {
+		// The last word: where to look.
+		defer fmt.Fprintf(stderr, "reports: %s\n", strings.Join(run.Reports, ", "))
+	}
 	if t.Failed == 0 {
 		// Nothing failed; the run must still have judged something.
 		if err := judgedSomething(run); err != nil {

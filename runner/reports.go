@@ -63,6 +63,9 @@ func (r *reportFiles) write(run *outcome.Run, stderr io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", shownPath(out.file))
+		if out.file != "-" {
+			run.Reports = append(run.Reports, out.file)
+		}
 	}
 	return nil
 }

@@ -236,3 +236,20 @@ func TestWritableFileReasons(t *testing.T) {
 		t.Errorf("under a file: %v", err)
 	}
 }
+
+// A run ends naming the report files it wrote, after its cleanup: the
+// last line a person reads says where to look.
+func TestRunEndsNamingItsReports(t *testing.T) {
+	dir := t.TempDir()
+	junit, html := filepath.Join(dir, "j.xml"), filepath.Join(dir, "r.html")
+	cmd := runnerCmd(t, "conformance", "--label-filter", "s3 && live && headers", "--junit", junit, "--html", html, "--results", "-")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if last := lines[len(lines)-1]; last != "reports: "+junit+", "+html {
+		t.Errorf("the run ends with %q, not the reports it wrote (standard output left out)\n%s", last, stderr.String())
+	}
+}

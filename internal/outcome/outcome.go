@@ -156,6 +156,9 @@ type Run struct {
 	// AccessDenied".
 	Error   string   `json:"error,omitempty"`
 	Results []Result `json:"results"`
+	// Reports are the report files the run wrote, for the last line a
+	// person reads; not part of what is written.
+	Reports []string `json:"-"`
 }
 
 // Counts tallies results by status.
