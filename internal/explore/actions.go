@@ -121,13 +121,26 @@ func (e *explorer) drawFilter(t *rapid.T) filter {
 		return name[:rapid.IntRange(lo, len(name)-1).Draw(t, label)]
 	}
 	if e.enabled[Prefix] {
-		switch pick("prefix", "none", "run", "full", "cut", "nomatch") {
+		switch pick("prefix", "none", "run", "full", "cut", "stem", "nomatch") {
 		case "run":
 			f.prefix = e.names.prefix
 		case "full":
 			f.prefix = anyName("prefix-of")
 		case "cut":
 			f.prefix = cut("prefix-len", anyName("prefix-of"))
+		case "stem": // up to and with a separator: "x0." of "x0.b"
+			name := anyName("prefix-of")
+			body := e.names.body(name)
+			var cuts []int
+			for i := 0; i < len(body); i++ {
+				if body[i] == '.' || body[i] == '-' {
+					cuts = append(cuts, len(e.names.prefix)+i+1)
+				}
+			}
+			f.prefix = name
+			if len(cuts) > 0 {
+				f.prefix = name[:rapid.SampledFrom(cuts).Draw(t, "stem-at")]
+			}
 		case "nomatch":
 			f.prefix = e.names.prefix + "zz"
 		}
@@ -267,7 +280,7 @@ func (e *explorer) list(t *rapid.T) {
 			break
 		}
 		in = next
-		if changes && len(got) > 0 && rapid.IntRange(0, 2).Draw(t, "change-between-pages") == 2 {
+		if changes && len(got) > 0 && rapid.Bool().Draw(t, "change-between-pages") {
 			e.exercised[Changes]++
 			if len(e.m.names) > 0 && rapid.Bool().Draw(t, "delete-between-pages") {
 				name := rapid.SampledFrom(e.m.names).Draw(t, "deleted-between-pages")
@@ -385,7 +398,7 @@ func (e *explorer) judgeWalk(f filter, before, created, deleted []string, got []
 	if !complete {
 		how = "partly"
 	}
-	e.violate(kindListing, "", ignored, "a walk (%s) %s listed the run's buckets %v; the model has %v", describe(f.intent()), how, got, want)
+	e.violate(kindListing, e.blame(f, before, len(got) > 0 && !complete || len(e.steps[len(e.steps)-1].Exchanges) > 1), ignored, "a walk (%s) %s listed the run's buckets %v; the model has %v", describe(f.intent()), how, got, want)
 }
 
 func sel2(names []string, f filter, region string) []string {
@@ -517,6 +530,24 @@ func (f filter) without(p Property) filter {
 		f.pageSize = 0
 	}
 	return f
+}
+
+// blame names the property a listing that differs from the model
+// belongs to: the first parameter that changes what the model selects
+// (a prefix of all the run's names, or the run's own region, does not),
+// else the pages, else the listing itself. rapid compares failures by
+// kind only, so a shrunk walk keeps only the parameters it needs.
+func (e *explorer) blame(f filter, before []string, paged bool) Property {
+	region := e.m.region
+	for _, p := range []Property{Region, Prefix, Marker} {
+		if f.uses(p) && !slices.Equal(sel2(before, f, region), sel2(before, f.without(p), region)) {
+			return p
+		}
+	}
+	if f.pageSize > 0 || paged {
+		return Pages
+	}
+	return Listing
 }
 
 // attribute names the property a shrunk listing failure belongs to: the

@@ -272,7 +272,7 @@ func (e *explorer) round(seed uint64) (Property, *Failure, bool) {
 		return "", nil, false
 	}
 	v := e.best.v
-	if v.p == "" { // a listing that differs: the shrunk walk says which
+	if v.p == "" {
 		v.p = attribute(e.best.steps)
 	}
 	f := &Failure{Seed: seed, Found: e.found, Message: v.msg, Steps: e.best.steps}

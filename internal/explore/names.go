@@ -89,6 +89,9 @@ func (n *namer) draw(t *rapid.T, existing []string) string {
 	shapes := []string{"fresh", "fresh", "shortest", "longest"}
 	if len(existing) > 0 {
 		shapes = append(shapes, "extend", "extend", "sibling")
+		if n.dots {
+			shapes = append(shapes, "twin")
+		}
 	}
 	var body string
 	switch rapid.SampledFrom(shapes).Draw(t, "shape") {
@@ -106,6 +109,18 @@ func (n *namer) draw(t *rapid.T, existing []string) string {
 	case "extend": // a name that has an existing one as its prefix
 		base := n.body(rapid.SampledFrom(existing).Draw(t, "base"))
 		body = base + string(seps[rapid.IntRange(0, len(seps)-1).Draw(t, "sep")]) + segment("seg")
+	case "twin": // the same name with one separator swapped: a.b and a-b
+		base := n.body(rapid.SampledFrom(existing).Draw(t, "base"))
+		at := strings.IndexAny(base, seps)
+		if at < 0 {
+			body = base + "." + segment("seg")
+			break
+		}
+		swap := byte('.')
+		if base[at] == '.' {
+			swap = '-'
+		}
+		body = base[:at] + string(swap) + base[at+1:]
 	case "sibling": // same stem, another separator or last segment
 		base := n.body(rapid.SampledFrom(existing).Draw(t, "base"))
 		cut := strings.LastIndexAny(base, seps)

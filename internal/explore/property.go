@@ -66,8 +66,10 @@ func (p Property) applies(c *contract.Contract) string {
 			return "the contract documents no page size"
 		}
 	case Changes:
-		if !paged || params.Marker == "" && params.Token == "" && params.Offset == "" {
-			return "the contract's listings have no pages to change between"
+		if !paged || params.Marker == "" && params.Token == "" {
+			// An offset is a position: a change before it moves every
+			// bucket after it, and the contract documents no way around.
+			return "the contract's pages lead on by no marker or token that a change between pages could be judged against"
 		}
 	case Prefix:
 		if params.Prefix == "" {

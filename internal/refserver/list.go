@@ -36,6 +36,7 @@ func (s *Server) list(x *request) {
 		}
 	}
 	s.pageFaults(&pg, body)
+	s.explorePage(&pg, body)
 	s.echoFaults(body)
 	s.send(x, http.StatusOK, s.listing, body)
 }
@@ -142,6 +143,7 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 		}
 	}
 	sel.count = s.prof.Listing.Count != ""
+	s.exploreSelection(&sel)
 	return sel, body, nil
 }
 
