@@ -135,16 +135,8 @@ func exploreOutcome(rep *explore.Report, t *live.Target, runID string, started t
 			rerun := fmt.Sprintf("runner explore --vendor %s --endpoint %s --seed %d", lf.vendor, t.Endpoint.Redacted(), f.Seed)
 			res.Summary = f.Message
 			res.Message = fmt.Sprintf("%s\nfound after %d requests (seed %d), shrunk to %d step(s):\n%srerun: %s", f.Message, f.Found, f.Seed, f.Shrunk(), steps.String(), rerun)
-			d := outcome.Deviation{Expected: "the " + string(r.Property) + " property holds", Seen: f.Message,
-				Where: fmt.Sprintf("seed %d, shrunk to %d step(s)", f.Seed, f.Shrunk())}
-			for _, s := range f.Steps {
-				if s.Failed && len(s.Exchanges) > 0 {
-					ex := s.Exchanges[len(s.Exchanges)-1]
-					d.Exchange = string(ex.Request) + "\n" + string(ex.Response)
-					d.Curl = t.Curl(ex, live.Signed)
-				}
-			}
-			res.Deviations = []outcome.Deviation{d}
+			// No deviation: reports then show the message whole, the
+			// numbered steps of the reproduction with it.
 			fmt.Fprintf(stderr, "%s: %s: %s\n", r.Status, r.Property.Spec(), res.Message)
 		} else {
 			line := fmt.Sprintf("%s: %s (exercised %d time(s))", r.Status, r.Property.Spec(), r.Exercised)

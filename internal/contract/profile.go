@@ -138,6 +138,11 @@ type Listing struct {
 	// page the request asked for with a page size, a filter or a token
 	// (S3 since 2024-10: BucketRegion), though not on a plain listing.
 	RegionWhenPaged bool `json:"regionWhenPaged,omitempty"`
+	// CreatedMayLag, when set, is where the vendor documents that a
+	// listing may not yet show a bucket created just before it (eventual
+	// consistency); runner explore then notes such a bucket missing
+	// instead of failing, until a listing has shown it.
+	CreatedMayLag string `json:"createdMayLag,omitempty"`
 }
 
 // Refusal is an invalid request and the answer the contract gives it: a
