@@ -5,11 +5,10 @@
 # the pinned version with `go install` into $INTEROP_CACHE/bin (skipped when
 # that exact version is already there), starts it on 127.0.0.1 with a fresh
 # data directory, waits for it to answer HTTP, runs
-# `runner run --vendor s3` against it, and stops it by its process id.
-#
-# Then `runner explore` with a fixed seed and a small budget, judged by
-# interop/baselines/<server>-explore.txt (<server>-explore.json, .out and
-# <server>-explore/ hold its results, output and recordings).
+# `runner run --vendor s3` against it, then `runner explore` with a fixed
+# seed and a small budget (judged by interop/baselines/<server>-explore.txt;
+# <server>-explore.json, .out and <server>-explore/ hold its results,
+# output and recordings of shrunk failures), and stops it by its process id.
 #
 # Reports land in reports/interop/ (not tracked): <server>.xml (JUnit),
 # <server>.json (every spec's outcome, for runner matrix), <server>.out
