@@ -134,6 +134,9 @@ func exploreOutcome(rep *explore.Report, t *live.Target, runID string, started t
 			explore.PrintSteps(&steps, t, f, files)
 			rerun := fmt.Sprintf("runner explore --vendor %s --endpoint %s --seed %d", lf.vendor, t.Endpoint.Redacted(), f.Seed)
 			res.Summary = f.Message
+			if r.Status == outcome.Unsupported {
+				res.Summary = r.Reason
+			}
 			res.Message = fmt.Sprintf("%s\nfound after %d requests (seed %d), shrunk to %d step(s):\n%srerun: %s", f.Message, f.Found, f.Seed, f.Shrunk(), steps.String(), rerun)
 			// No deviation: reports then show the message whole, the
 			// numbered steps of the reproduction with it.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"pgregory.net/rapid"
@@ -306,6 +307,11 @@ func (e *explorer) shrinkTime() time.Duration {
 // prop is one case: a fresh model, a sequence of actions checked after
 // each, and the case's buckets deleted however it ends.
 func (e *explorer) prop(t *rapid.T) {
+	if e.target != nil && e.stopReason() != "" {
+		// Shrinking, with the budget spent: every further candidate would
+		// pass untried. End the check; the best failure so far stands.
+		runtime.Goexit()
+	}
 	e.cases++
 	e.m.names, e.steps, e.v, e.fresh = nil, nil, nil, map[string]bool{}
 	defer e.endCase()

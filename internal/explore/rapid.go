@@ -45,16 +45,31 @@ func runRapid(tb *checkTB, seed uint64, steps int, shrink time.Duration, prop fu
 		"rapid.v":          "false",
 		"rapid.log":        "false",
 	} {
+		f := flag.Lookup(name)
+		if f == nil {
+			panic("explore: rapid has no flag " + name)
+		}
+		old := f.Value.String()
 		if err := flag.Set(name, value); err != nil {
 			panic("explore: rapid's flag " + name + ": " + err.Error())
 		}
+		defer flag.Set(name, old) // a test's own rapid checks keep theirs
 	}
-	defer func() {
-		if r := recover(); r != nil && r != (stopNow{}) {
-			panic(r)
-		}
+	// rapid runs on a goroutine of its own, which prop may end
+	// (runtime.Goexit) once shrinking has nothing left to spend.
+	done := make(chan any)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil && r != (stopNow{}) {
+				done <- r
+			}
+			close(done)
+		}()
+		rapid.Check(tb, prop)
 	}()
-	rapid.Check(tb, prop)
+	if r, ok := <-done; ok {
+		panic(r)
+	}
 }
 
 // checkTB is the rapid.TB a run gives rapid: it notes failure and stops
