@@ -186,3 +186,32 @@ func TestExploreInterrupted(t *testing.T) {
 		t.Errorf("no interruption line\n%s", out)
 	}
 }
+
+// An exploration killed before its cleanup leaves its buckets; runner
+// cleanup --run finds and deletes exactly them.
+func TestCleanupAfterKilledExplore(t *testing.T) {
+	e := newExploreEndpoint(t, "s3")
+	e.Seed(refserver.Bucket{Name: "users-own-bucket", Region: "us-east-1", Created: time.Now()})
+	s := start(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", e.url, "--seed", "5", "--requests", "1000000"))
+	deadline := time.Now().Add(60 * time.Second)
+	for len(e.runBuckets()) < 3 && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
+	}
+	s.cmd.Process.Kill()
+	s.wait(t)
+	left := e.runBuckets()
+	id := regexp.MustCompile(`explore (gsc-[0-9a-f]{8}):`).FindStringSubmatch(s.output())
+	if len(left) == 0 || id == nil {
+		t.Fatalf("nothing to clean up after SIGKILL (%v)\n%s", left, s.output())
+	}
+	out, code := combined(t, runnerCmd(t, "cleanup", "--vendor", "s3", "--endpoint", e.url, "--run", id[1], "--yes"))
+	if code != 0 {
+		t.Fatalf("cleanup: exit %d\n%s", code, out)
+	}
+	if after := e.runBuckets(); len(after) > 0 {
+		t.Errorf("cleanup left %v of %v\n%s", after, left, out)
+	}
+	if bs := e.Buckets(); len(bs) != 1 || bs[0].Name != "users-own-bucket" {
+		t.Errorf("cleanup touched what is not the run's: %v", bs)
+	}
+}
