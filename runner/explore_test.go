@@ -114,6 +114,16 @@ func TestExploreFindsShrinksAndReruns(t *testing.T) {
 	if left := e.runBuckets(); len(left) > 0 {
 		t.Errorf("buckets left: %v", left)
 	}
+	recorded, _ := filepath.Glob(filepath.Join(record, "*.txtar"))
+	for _, name := range append(recorded, results) {
+		data, err := os.ReadFile(name)
+		if err != nil || strings.Contains(string(data), testSecretKey) {
+			t.Errorf("%s: the secret key is in it, or it does not read (%v)", name, err)
+		}
+	}
+	if len(recorded) == 0 || strings.Contains(out, testSecretKey) {
+		t.Errorf("no recording (%v), or the secret key printed", recorded)
+	}
 
 	// The seed of the failure finds it in its first sequence.
 	out2, code2 := combined(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", e.url, "--seed", seed, "--requests", "1500"))
@@ -213,5 +223,25 @@ func TestCleanupAfterKilledExplore(t *testing.T) {
 	}
 	if bs := e.Buckets(); len(bs) != 1 || bs[0].Name != "users-own-bucket" {
 		t.Errorf("cleanup touched what is not the run's: %v", bs)
+	}
+}
+
+// --duration ends the search; an endpoint nothing listens on is could not
+// judge (exit 2), never a deviation.
+func TestExploreDurationAndUnreachable(t *testing.T) {
+	e := newExploreEndpoint(t, "s3")
+	out, code := combined(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", e.url, "--seed", "9", "--requests", "100000000", "--duration", "1s"))
+	if code != 0 || !strings.Contains(out, "stopped: the duration is over") {
+		t.Errorf("--duration 1s: exit %d\n%s", code, out)
+	}
+	if left := e.runBuckets(); len(left) > 0 {
+		t.Errorf("buckets left: %v", left)
+	}
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	out, code = combined(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", url, "--seed", "9", "--requests", "50"))
+	if code != 2 || !strings.Contains(out, "could not judge") {
+		t.Errorf("unreachable endpoint: exit %d, want 2 with could not judge\n%s", code, out)
 	}
 }
