@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"time"
 
 	"pgregory.net/rapid"
@@ -104,9 +105,6 @@ type Step struct {
 	// Failed marks the step where the property failed.
 	Failed bool
 }
-
-// errBudget ends a case quietly: the budget is spent.
-var errBudget = errors.New("budget spent")
 
 // Run explores until the budget, the time or the context ends, and
 // reports each property's outcome.
@@ -286,12 +284,7 @@ func (e *explorer) round(seed uint64) (Property, *Failure, bool) {
 }
 
 func (e *explorer) optional(capability string) bool {
-	for _, o := range e.c.Profile.Optional {
-		if o == capability {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(e.c.Profile.Optional, capability)
 }
 
 // shrinkTime is how long rapid may shrink: what is left of the duration,
