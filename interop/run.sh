@@ -36,7 +36,7 @@ OUT=${INTEROP_REPORTS:-reports/interop}
 START_TIMEOUT=${INTEROP_START_TIMEOUT:-120} # seconds a server may take to answer
 RUN_TIMEOUT=${INTEROP_RUN_TIMEOUT:-900}     # seconds one server's run may take
 EXPLORE_SEED=${INTEROP_EXPLORE_SEED:-1000}   # runner explore: a fixed seed,
-EXPLORE_REQUESTS=${INTEROP_EXPLORE_REQUESTS:-300} # and a small budget
+EXPLORE_REQUESTS=${INTEROP_EXPLORE_REQUESTS:-500} # and a small budget
 BIN=$CACHE/bin
 PUBLISH=${INTEROP_PUBLISH:-0} # 1: update the committed reports/compatibility.md
 

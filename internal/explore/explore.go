@@ -300,18 +300,23 @@ func (e *explorer) shrinkTime() time.Duration {
 // prop is one case: a fresh model, a sequence of actions checked after
 // each, and the case's buckets deleted however it ends.
 func (e *explorer) prop(t *rapid.T) {
-	if e.target != nil && e.stopReason() != "" {
-		// Shrinking, with the budget spent: every further candidate would
-		// pass untried. End the check; the best failure so far stands.
+	if e.target != nil && (e.stopReason() != "" || e.requests()-e.found > e.cfg.Requests/3) {
+		// Shrinking, with the budget spent (every further candidate would
+		// pass untried), or with a third of it spent on this failure (the
+		// search must go on): end the check; the best failure so far
+		// stands.
 		runtime.Goexit()
 	}
 	e.cases++
 	e.m.names, e.steps, e.v, e.fresh = nil, nil, nil, map[string]bool{}
 	defer e.endCase()
+	// rapid draws the actions in key order with a bias toward the first:
+	// creates first, then walks; deletes last, so that a case grows
+	// buckets to walk (up to maxBuckets) rather than empties itself.
 	t.Repeat(map[string]func(*rapid.T){
 		"create": e.create,
-		"delete": e.delete,
 		"list":   e.list,
+		"remove": e.delete,
 		"":       e.check,
 	})
 }

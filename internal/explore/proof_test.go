@@ -26,7 +26,7 @@ import (
 // endpoints, cleanBudget requests find nothing.
 const (
 	findBudget  = 1000
-	runBudget   = 4000
+	runBudget   = 6000
 	shrunkBound = 60
 	cleanBudget = 1000
 	exploreDoc  = "../../docs/explore.md"
