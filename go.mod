@@ -57,4 +57,5 @@ require (
 	golang.org/x/time v0.4.0 // indirect
 	golang.org/x/tools v0.52.0 // indirect
 	gopkg.in/yaml.v2 v2.2.2 // indirect
+	pgregory.net/rapid v1.3.0 // indirect
 )

@@ -70,14 +70,15 @@ func settle(sigs *signals, l *live.Ledger, runID string, runErr error, stderr io
 // runIDPattern is what newRunID makes.
 var runIDPattern = regexp.MustCompile(`^gsc-[0-9a-f]{8}$`)
 
-// runBuckets matches the names of the buckets runs create: the run id, a
-// two-digit index and the target's suffix, and nothing else.
+// runBuckets matches the names of the buckets runs create: the run id,
+// then a two-digit index (runner run) or x and a name's body (runner
+// explore), then the target's suffix, and nothing else.
 func runBuckets(runID, suffix string) *regexp.Regexp {
 	id := `gsc-[0-9a-f]{8}`
 	if runID != "" {
 		id = regexp.QuoteMeta(runID)
 	}
-	return regexp.MustCompile(`^` + id + `-[0-9]{2}` + regexp.QuoteMeta(suffix) + `$`)
+	return regexp.MustCompile(`^` + id + `-([0-9]{2}|x[a-z0-9][a-z0-9.-]*)` + regexp.QuoteMeta(suffix) + `$`)
 }
 
 // runCleanup lists the buckets earlier runs left (a run killed before its
@@ -88,7 +89,7 @@ func runCleanup(args []string, stdout, stderr io.Writer) error {
 	var lf liveFlags
 	lf.register(fs)
 	runID := fs.String("run", "", "the run whose buckets to delete (printed at its start: run gsc-xxxxxxxx: ...)")
-	allRuns := fs.Bool("all-runs", false, "every run's buckets: every name gsc-xxxxxxxx-NN (with the --appid suffix)")
+	allRuns := fs.Bool("all-runs", false, "every run's buckets: every name gsc-xxxxxxxx-NN or gsc-xxxxxxxx-x... (runner explore's), with the --appid suffix")
 	yes := fs.Bool("yes", false, "delete the buckets found; without it, only list them")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {

@@ -112,6 +112,11 @@ func TestRunBucketsPattern(t *testing.T) {
 		{"one", "gsc-0123abcd-100", false},
 		{"one", "gsc-0123abcf-00", false},
 		{"one", "xgsc-0123abcd-00", false},
+		{"one", "gsc-0123abcd-xa.b-01", true}, // runner explore's
+		{"one", "gsc-0123abcd-x", false},
+		{"one", "gsc-0123abcd-x.a", false},
+		{"one", "gsc-0123abcd-ya", false},
+		{"all", "gsc-0123abcd-xab9-1250000000", true},
 	} {
 		re := all
 		if tt.re == "one" {

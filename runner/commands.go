@@ -86,6 +86,17 @@ var commands = []command{
 		run: runList,
 	},
 	{
+		name: "explore", summary: "generated runs on the run's own buckets, judged against a model, failures shrunk to a reproduction",
+		synopsis:    "--vendor V --endpoint URL [--seed N] [--requests N | --duration D] [flags]",
+		description: "A stateful property-based run (pgregory.net/rapid): creates and deletes buckets of every legal shape, walks the listing with random page sizes, prefixes, regions and markers, and changes the listing between pages; after every step every property the contract promises is checked against a model. A failure is shrunk to the shortest sequence that still fails, printed as numbered steps with curl or runner replay lines and its seed; every bucket it made is deleted on every exit path.",
+		examples: []string{
+			"runner explore --vendor s3 --endpoint http://127.0.0.1:7070 --requests 500",
+			"runner explore --vendor s3 --endpoint http://127.0.0.1:7070 --seed 1001 --record explored/",
+			"runner explore --vendor cos --endpoint https://service.cos.myqcloud.com --duration 10m --junit reports/explore.xml",
+		},
+		run: runExplore,
+	},
+	{
 		name: "diff", summary: "run the live specs against two endpoints (or one and a recorded run) and compare them request by request",
 		synopsis:    "--vendor V --endpoint A (--endpoint B | --recordings DIR) [flags]",
 		description: "Runs the live specs against each side in a runner run of its own (its own buckets, deleted on every exit path), masks what must differ (ids, dates, owners, tokens, the run's bucket names), and classifies each difference: a contract violation on one side, a capability one side lacks, or a variance the contract allows. Gated by a baseline like any run.",

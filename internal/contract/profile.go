@@ -162,6 +162,11 @@ type Listing struct {
 	// ResourceGroup is a bucket's resource group, relative to one bucket
 	// object (OSS ResourceGroupId).
 	ResourceGroup string `json:"resourceGroup,omitempty"`
+	// CreatedMayLag, when set, is where the vendor documents that a
+	// listing may not yet show a bucket created just before it (eventual
+	// consistency); runner explore then notes such a bucket missing
+	// instead of failing, until a listing has shown it.
+	CreatedMayLag string `json:"createdMayLag,omitempty"`
 }
 
 // Refusal is an invalid request and the answer the contract gives it: a

@@ -60,6 +60,17 @@ func (l *Ledger) CreateIn(ctx context.Context, t *Target, name, group string) *E
 	return ex
 }
 
+// Delete deletes a bucket the run created and forgets it once it is gone
+// (a 2xx, or 404: no such bucket); any other answer leaves it recorded,
+// for cleanup to try again.
+func (l *Ledger) Delete(ctx context.Context, t *Target, name string) *Exchange {
+	ex := t.DeleteBucket(ctx, name)
+	if ex.Err == nil && (ex.Status/100 == 2 || ex.Status == http.StatusNotFound) {
+		l.forget(t, name)
+	}
+	return ex
+}
+
 // neverSent says the create never reached the endpoint: no connection
 // (nothing listens, no such host) or no TLS session, on the only attempt.
 func neverSent(ex *Exchange) bool {

@@ -36,6 +36,7 @@ func (s *Server) list(x *request) {
 		}
 	}
 	s.pageFaults(&pg, body)
+	s.explorePage(&pg, body)
 	s.echoFaults(body)
 	s.send(x, http.StatusOK, s.listing, body)
 }
@@ -145,6 +146,7 @@ func (s *Server) selection(r *http.Request) (selection, *listingBody, *apiError)
 		return sel, nil, err
 	}
 	sel.count = s.prof.Listing.Count != ""
+	s.exploreSelection(&sel)
 	return sel, body, nil
 }
 

@@ -164,6 +164,9 @@ type selection struct {
 	count    bool // count what the request selects over all pages
 	// inclusive makes after an inclusive start (fault NextPageRepeats).
 	inclusive bool
+	// pattern, when set, is a path.Match pattern names must match too
+	// (fault PrefixDotWildcard).
+	pattern string
 }
 
 // timeBound is a creation-time filter: created op at.
@@ -210,7 +213,7 @@ func (s *store) list(sel selection) page {
 	if sel.prefix != "" {
 		lo, hi = prefixRange(names, sel.prefix)
 	}
-	scan := sel.tagKey != "" || sel.created != nil || sel.tagSet != nil || sel.group != nil
+	scan := sel.tagKey != "" || sel.created != nil || sel.tagSet != nil || sel.group != nil || sel.pattern != ""
 	var p page
 	if sel.count {
 		p.count = hi - lo
@@ -254,6 +257,9 @@ func (s *store) list(sel selection) page {
 
 // matches applies the filters that have no index.
 func (sel *selection) matches(b *Bucket) bool {
+	if sel.pattern != "" && !matchesPattern(sel.pattern, b.Name) {
+		return false
+	}
 	if sel.tagKey != "" {
 		v, ok := b.Tags[sel.tagKey]
 		if !ok || sel.tagValue != nil && v != *sel.tagValue {
