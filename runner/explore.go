@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -36,6 +37,12 @@ func runExplore(args []string, stdout, stderr io.Writer) error {
 	gf := addGateFlags(fs)
 	files := reportFiles{stdout: stdout}
 	files.register(fs, "")
+	// The selection flags runner run takes, but --label-filter: a
+	// property has no labels.
+	var sf selectionFlags
+	fs.StringVar(&sf.focus, "focus", "", "judge only the property with this id (explore/PROPERTY, as the results name it) or those whose name matches this regular expression")
+	fs.StringVar(&sf.rerunFailed, "rerun-failed", "", "judge only the properties that failed or could not run in an earlier run: its --results file")
+	fs.BoolVar(&sf.failFast, "fail-fast", false, "stop the search at the first property that fails (after shrinking it; the run's buckets are still deleted)")
 	verbose := fs.Bool("v", false, "print a line per failure as it is found")
 	deadline := deadlineFlag(fs)
 	rest, err := parseInterleaved(fs, args)
@@ -53,6 +60,10 @@ func runExplore(args []string, stdout, stderr io.Writer) error {
 		return usagef("explore: --deadline must be more than 0")
 	}
 	base, err := loadBaseline(*baselineFile)
+	if err != nil {
+		return err
+	}
+	sel, err := sf.resolve("explore")
 	if err != nil {
 		return err
 	}
@@ -82,7 +93,13 @@ func runExplore(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "explore %s: %s at %s, seed %d, at most %d requests, deadline %s\n",
 		runID, lf.vendor, t.Endpoint.Redacted(), *seed, *requests, *deadline)
 	ledger := &live.Ledger{}
-	cfg := explore.Config{Target: t, Ledger: ledger, RunID: runID, Seed: *seed, Requests: *requests, Context: ctx}
+	cfg := explore.Config{Target: t, Ledger: ledger, RunID: runID, Seed: *seed, Requests: *requests, Context: ctx, FailFast: sel.failFast}
+	if sel.focus != "" {
+		// Matched as runner run matches a spec: the vendor, then the
+		// property's text.
+		focus := regexp.MustCompile(sel.focus)
+		cfg.Select = func(p explore.Property) bool { return focus.MatchString(lf.vendor + " " + p.Spec()) }
+	}
 	if *duration > 0 {
 		cfg.Until = time.Now().Add(*duration)
 	}

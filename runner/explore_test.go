@@ -245,3 +245,49 @@ func TestExploreDurationAndUnreachable(t *testing.T) {
 		t.Errorf("unreachable endpoint: exit %d, want 2 with could not judge\n%s", code, out)
 	}
 }
+
+// The selection flags of runner run work for explore: --focus judges one
+// property (the others skipped, not selected), --rerun-failed the
+// properties an earlier run failed, and --fail-fast ends the search at
+// the first failure.
+func TestExploreSelection(t *testing.T) {
+	e := newExploreEndpoint(t, "s3", refserver.PrefixDotWildcard)
+	dir := t.TempDir()
+	statuses := func(file string) map[string]outcome.Status {
+		run, err := outcome.Load(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]outcome.Status{}
+		for _, r := range run.Results {
+			m[r.ID] = r.Status
+		}
+		return m
+	}
+	first := filepath.Join(dir, "first.json")
+	out, code := combined(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", e.url, "--seed", "1000", "--requests", "1500",
+		"--fail-fast", "--results", first))
+	if code != 1 || !strings.Contains(out, "stopped: --fail-fast: prefix filter failed") {
+		t.Fatalf("--fail-fast: exit %d, want 1 and the search stopped at the failure\n%s", code, out)
+	}
+	if s := statuses(first); s["explore/prefix-filter"] != outcome.Fail {
+		t.Errorf("--fail-fast: %v", s)
+	}
+
+	for _, args := range [][]string{{"--focus", "explore/prefix-filter"}, {"--rerun-failed", first}} {
+		results := filepath.Join(dir, "again.json")
+		out, code := combined(t, runnerCmd(t, append([]string{"explore", "--vendor", "s3", "--endpoint", e.url, "--seed", "1000",
+			"--requests", "1500", "--results", results}, args...)...))
+		if code != 1 {
+			t.Fatalf("%v: exit %d, want 1\n%s", args, code, out)
+		}
+		for id, st := range statuses(results) {
+			if want := outcome.Skipped; id == "explore/prefix-filter" && st != outcome.Fail || id != "explore/prefix-filter" && st != want {
+				t.Errorf("%v: %s is %s", args, id, st)
+			}
+		}
+	}
+	if left := e.runBuckets(); len(left) > 0 {
+		t.Errorf("buckets left: %v", left)
+	}
+}

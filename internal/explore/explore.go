@@ -42,6 +42,12 @@ type Config struct {
 	Steps int
 	// Log, when set, gets a line per case.
 	Log io.Writer
+	// Select, when set, says which properties to judge (--focus,
+	// --rerun-failed); the others are skipped, not selected.
+	Select func(Property) bool
+	// FailFast ends the search once a property has failed and been
+	// shrunk.
+	FailFast bool
 }
 
 // Report is what a run found.
@@ -128,6 +134,9 @@ func Run(cfg Config) (*Report, error) {
 		if cfg.Log != nil {
 			fmt.Fprintf(cfg.Log, "explore: %s fails (seed %d, after %d requests), shrunk to %d step(s)\n", p, seed, f.Found, f.Shrunk())
 		}
+		if cfg.FailFast && !unsup {
+			e.stop = "--fail-fast: " + string(p) + " failed"
+		}
 		if p == Listing {
 			// Every other property lists: nothing more to judge. (After
 			// bucket names fail, a refused create simply adds nothing.)
@@ -145,6 +154,8 @@ func Run(cfg Config) (*Report, error) {
 		switch {
 		case p.applies(e.c) != "":
 			r.Status, r.Reason = outcome.Skipped, p.applies(e.c)
+		case !cfg.selected(p):
+			r.Status, r.Reason = outcome.Skipped, "not selected (--focus, --rerun-failed)"
 		case failures[p] != nil && unsupported[p]:
 			r.Status, r.Failure = outcome.Unsupported, failures[p]
 			r.Reason = "the endpoint ignores the " + p.capability() + " parameter, which the contract marks optional: " + failures[p].Message
@@ -231,10 +242,13 @@ func newExplorer(cfg Config) (*explorer, error) {
 		m: model{region: t.Region},
 	}
 	for _, p := range Properties {
-		e.enabled[p] = p.applies(e.c) == ""
+		e.enabled[p] = p.applies(e.c) == "" && cfg.selected(p)
 	}
 	return e, nil
 }
+
+// selected says whether the run judges p.
+func (cfg Config) selected(p Property) bool { return cfg.Select == nil || cfg.Select(p) }
 
 func (e *explorer) requests() int { return e.t.Client.Requests() - e.startReqs }
 
