@@ -8,42 +8,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/getservice-conformance/gsc/internal/contract"
 	"github.com/getservice-conformance/gsc/internal/outcome"
 	"github.com/getservice-conformance/gsc/internal/refserver"
-	"github.com/getservice-conformance/gsc/schemas"
 )
 
-// exploreEndpoint is a vendor's reference endpoint with faults, counting
-// the requests it serves.
-type exploreEndpoint struct {
-	*refserver.Server
-	url      string
-	requests atomic.Int64
-}
-
-func newExploreEndpoint(t *testing.T, vendor string, faults ...refserver.Fault) *exploreEndpoint {
-	t.Helper()
-	c, err := contract.Load(schemas.FS, vendor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &exploreEndpoint{Server: refserver.New(c, refserver.Options{Keys: map[string]string{testAccessKey: testSecretKey}, Faults: faults})}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.requests.Add(1)
-		e.Server.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	e.url = srv.URL
-	return e
-}
-
-func (e *exploreEndpoint) runBuckets() []string {
+// runBuckets lists the buckets left on the endpoint that a run made.
+func (e *referenceEndpoint) runBuckets() []string {
 	var names []string
 	for _, b := range e.Buckets() {
 		if strings.HasPrefix(b.Name, "gsc-") {
@@ -69,7 +43,7 @@ var (
 // recording of the failing walk gives runner check the same finding; the
 // seed reruns the failure as the first sequence; nothing is left.
 func TestExploreFindsShrinksAndReruns(t *testing.T) {
-	e := newExploreEndpoint(t, "s3", refserver.PrefixDotWildcard)
+	e := newReferenceEndpoint(t, "s3", refserver.PrefixDotWildcard)
 	dir := t.TempDir()
 	record, results := filepath.Join(dir, "explored"), filepath.Join(dir, "results.json")
 	out, code := combined(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", e.url, "--seed", "1000", "--requests", "1500",
@@ -141,7 +115,7 @@ func TestExploreFindsShrinksAndReruns(t *testing.T) {
 func TestExploreCleanWithinBudget(t *testing.T) {
 	for _, vendor := range []string{"s3", "cos", "qingstor"} {
 		t.Run(vendor, func(t *testing.T) {
-			e := newExploreEndpoint(t, vendor)
+			e := newReferenceEndpoint(t, vendor)
 			creds := exampleCredentialsFor(t)
 			out, code := combined(t, runnerCmd(t, "explore", "--vendor", vendor, "--endpoint", e.url, "--credentials", creds, "--seed", "7", "--requests", "150"))
 			if code != 0 {
@@ -174,7 +148,7 @@ func exampleCredentialsFor(t *testing.T) string {
 // SIGINT during an exploration ends it after deleting its buckets: exit
 // 130, nothing left.
 func TestExploreInterrupted(t *testing.T) {
-	e := newExploreEndpoint(t, "s3")
+	e := newReferenceEndpoint(t, "s3")
 	s := start(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", e.url, "--seed", "3", "--requests", "1000000"))
 	deadline := time.Now().Add(60 * time.Second)
 	for len(e.runBuckets()) == 0 && time.Now().Before(deadline) {
@@ -200,7 +174,7 @@ func TestExploreInterrupted(t *testing.T) {
 // An exploration killed before its cleanup leaves its buckets; runner
 // cleanup --run finds and deletes exactly them.
 func TestCleanupAfterKilledExplore(t *testing.T) {
-	e := newExploreEndpoint(t, "s3")
+	e := newReferenceEndpoint(t, "s3")
 	e.Seed(refserver.Bucket{Name: "users-own-bucket", Region: "us-east-1", Created: time.Now()})
 	s := start(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", e.url, "--seed", "5", "--requests", "1000000"))
 	deadline := time.Now().Add(60 * time.Second)
@@ -229,7 +203,7 @@ func TestCleanupAfterKilledExplore(t *testing.T) {
 // --duration ends the search; an endpoint nothing listens on is could not
 // judge (exit 2), never a deviation.
 func TestExploreDurationAndUnreachable(t *testing.T) {
-	e := newExploreEndpoint(t, "s3")
+	e := newReferenceEndpoint(t, "s3")
 	out, code := combined(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", e.url, "--seed", "9", "--requests", "100000000", "--duration", "1s"))
 	if code != 0 || !strings.Contains(out, "stopped: the duration is over") {
 		t.Errorf("--duration 1s: exit %d\n%s", code, out)
@@ -251,7 +225,7 @@ func TestExploreDurationAndUnreachable(t *testing.T) {
 // properties an earlier run failed, and --fail-fast ends the search at
 // the first failure.
 func TestExploreSelection(t *testing.T) {
-	e := newExploreEndpoint(t, "s3", refserver.PrefixDotWildcard)
+	e := newReferenceEndpoint(t, "s3", refserver.PrefixDotWildcard)
 	dir := t.TempDir()
 	statuses := func(file string) map[string]outcome.Status {
 		run, err := outcome.Load(file)

@@ -18,12 +18,12 @@ import (
 	"github.com/getservice-conformance/gsc/schemas"
 )
 
-// referenceEndpoint is a vendor's reference endpoint with faults and a
-// count of the listing requests it served.
+// referenceEndpoint is a vendor's reference endpoint with faults, and
+// counts of the requests and the listing requests it served.
 type referenceEndpoint struct {
 	*refserver.Server
-	url   string
-	lists atomic.Int64
+	url             string
+	requests, lists atomic.Int64
 }
 
 func newReferenceEndpoint(t *testing.T, vendor string, faults ...refserver.Fault) *referenceEndpoint {
@@ -34,6 +34,7 @@ func newReferenceEndpoint(t *testing.T, vendor string, faults ...refserver.Fault
 	}
 	e := &referenceEndpoint{Server: refserver.New(c, refserver.Options{Keys: map[string]string{testAccessKey: testSecretKey}, Faults: faults})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.requests.Add(1)
 		if r.Method == http.MethodGet && r.URL.Path == c.Profile.Paths[0] {
 			e.lists.Add(1)
 		}
