@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./internal/check/
 	$(GO) test -run '^$$' -fuzz '^FuzzLiteAgrees$$' -fuzztime $(FUZZTIME) ./internal/check/
 	$(GO) test -run '^$$' -fuzz '^FuzzValidity$$' -fuzztime $(FUZZTIME) ./internal/contract/
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/capture/
 
 # Real S3 servers: installs the versions pinned in interop/run.sh with
 # `go install` into $(INTEROP_CACHE)/bin (once per version), starts each on
