@@ -8,8 +8,9 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"strings"
 	"sync"
+
+	"github.com/getservice-conformance/gsc/internal/signer"
 )
 
 // NewPlayback returns a client that sends nothing: it answers every
@@ -96,7 +97,7 @@ func newPlaybackErr(src tapeSource) (*playback, error) {
 func playbackKey(method, host string, u *url.URL, tm Tamper) string {
 	q, err := url.ParseQuery(u.RawQuery)
 	for name := range q {
-		if signingParams[strings.ToLower(name)] || strings.HasPrefix(strings.ToLower(name), "q-sign") {
+		if signer.IsQueryParam(name) {
 			delete(q, name)
 		}
 	}
@@ -105,17 +106,6 @@ func playbackKey(method, host string, u *url.URL, tm Tamper) string {
 		query = u.RawQuery
 	}
 	return fmt.Sprintf("%s %s %s?%s tamper=%s", method, host, u.Path, query, tm.Name())
-}
-
-// signingParams are the query parameters of the signing schemes (S3 V4
-// and V2 presigned URLs, OSS, COS), lower-cased.
-var signingParams = map[string]bool{
-	"x-amz-algorithm": true, "x-amz-credential": true, "x-amz-date": true, "x-amz-expires": true,
-	"x-amz-signedheaders": true, "x-amz-signature": true, "x-amz-security-token": true,
-	"awsaccesskeyid": true, "signature": true, "expires": true, "ossaccesskeyid": true,
-	"x-oss-signature": true, "x-oss-credential": true, "x-oss-date": true, "x-oss-expires": true,
-	"x-oss-signature-version": true, "x-oss-additional-headers": true, "security-token": true,
-	"q-ak": true, "q-key-time": true, "q-header-list": true, "q-url-param-list": true, "q-signature": true,
 }
 
 func (p *playback) RoundTrip(req *http.Request) (*http.Response, error) {

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/getservice-conformance/gsc/internal/signer"
 )
 
 // Mask replaces a secret.
@@ -20,12 +22,6 @@ var (
 		regexp.MustCompile(`(q-signature=)[^&\s]+`),                           // COS
 		regexp.MustCompile(`^((?:AWS|OSS|QS) [^:\s]+:)\S+`),                   // S3 v2, OSS v1, QingStor
 		regexp.MustCompile(`^(bce-auth-v1/[^/]*/[^/]*/[^/]*/[^/]*/)[^/\s]+$`), // BOS
-	}
-	// Query parameters and headers that carry a signature or a token.
-	secretParams = map[string]bool{
-		"x-amz-signature": true, "signature": true, "q-signature": true, "x-oss-signature": true,
-		"x-amz-security-token": true, "security-token": true, "x-oss-security-token": true,
-		"x-cos-security-token": true, "authorization": true, "sign": true,
 	}
 	secretHeaders = map[string]bool{
 		"x-amz-security-token": true, "x-cos-security-token": true, "x-oss-security-token": true,
@@ -75,7 +71,7 @@ func Query(raw string) string {
 		if err != nil {
 			name = k
 		}
-		if ok && secretParams[strings.ToLower(name)] {
+		if ok && signer.IsSecretParam(name) {
 			parts[i] = k + "=" + Mask
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/getservice-conformance/gsc/internal/signer"
 )
 
 // MinSecret is the shortest value Secrets masks: a shorter one would mask
@@ -93,7 +95,7 @@ func (s *Secrets) AddQuery(raw string) {
 		if err != nil {
 			name = k
 		}
-		if !ok || !secretParams[strings.ToLower(name)] {
+		if !ok || !signer.IsSecretParam(name) {
 			continue
 		}
 		s.Add(v)
