@@ -46,9 +46,8 @@ func settle(sigs *signals, l *live.Ledger, runID string, runErr error, stderr io
 		for _, b := range c.Left {
 			names = append(names, b.Bucket+" ("+b.Reason+")")
 		}
-		t := c.Left[0].Target
-		left = fmt.Sprintf("; %d bucket(s) may be left: %s; delete them with: runner cleanup --vendor %s --endpoint %s --run %s --yes",
-			len(c.Left), strings.Join(names, ", "), t.Contract.Profile.Vendor, t.Endpoint.Redacted(), runID)
+		left = fmt.Sprintf("; %d bucket(s) may be left: %s; delete them with: %s",
+			len(c.Left), strings.Join(names, ", "), cleanupCommand(c.Left[0].Target, runID))
 	}
 
 	if sig := sigs.received(); sig != nil {
@@ -65,6 +64,27 @@ func settle(sigs *signals, l *live.Ledger, runID string, runErr error, stderr io
 		fmt.Fprintf(stderr, "run %s: %s\n", runID, done)
 	}
 	return runErr
+}
+
+// cleanupCommand is the runner cleanup line that finds and deletes a
+// run's buckets on t: with the connection flags the run was given, so
+// that it signs and addresses as the run did (the keys stay in the
+// environment, as for the run).
+func cleanupCommand(t *live.Target, runID string) string {
+	args := []string{"runner cleanup --vendor", t.Contract.Profile.Vendor, "--endpoint", t.Endpoint.Redacted()}
+	if t.Region != "" {
+		args = append(args, "--region", t.Region)
+	}
+	if t.Signature != "" {
+		args = append(args, "--signature", t.Signature)
+	}
+	if t.Addressing != "" && t.Addressing != "path" {
+		args = append(args, "--addressing", t.Addressing)
+	}
+	if appid := strings.TrimPrefix(t.BucketSuffix, "-"); appid != "" {
+		args = append(args, "--appid", appid)
+	}
+	return strings.Join(append(args, "--run", runID, "--yes"), " ")
 }
 
 // runIDPattern is what newRunID makes.

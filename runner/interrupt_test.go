@@ -290,7 +290,7 @@ func TestSecondSignalStopsCleanupLoudly(t *testing.T) {
 	if code != 130 {
 		t.Errorf("exit %d, want 130\n%s", code, out)
 	}
-	hint := regexp.MustCompile(`(?m)^runner: interrupted by SIGINT; SIGINT during the cleanup stopped it: cleaned up 0 bucket\(s\); 5 bucket\(s\) may be left: .*; delete them with: (runner cleanup --vendor s3 --endpoint \S+ --run ` + runID + ` --yes)$`)
+	hint := regexp.MustCompile(`(?m)^runner: interrupted by SIGINT; SIGINT during the cleanup stopped it: cleaned up 0 bucket\(s\); 5 bucket\(s\) may be left: .*; delete them with: (runner cleanup --vendor s3 --endpoint \S+ --region us-east-1 --signature s3-v4 --run ` + runID + ` --yes)$`)
 	m := hint.FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("no line naming what may be left and how to delete it\n%s", out)
