@@ -115,6 +115,9 @@ func runExplore(args []string, stdout, stderr io.Writer) error {
 	if err := settle(sigs, ledger, runID, err, stderr); err != nil {
 		return err
 	}
+	// Reports show what the baseline accepts as accepted, as runner
+	// run's do; the gate judges what the properties found.
+	acceptOutcomes(run, base, *baselineFile)
 	if err := files.write(run, stderr); err != nil {
 		return err
 	}

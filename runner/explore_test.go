@@ -265,3 +265,28 @@ func TestExploreSelection(t *testing.T) {
 		t.Errorf("buckets left: %v", left)
 	}
 }
+
+// A baseline that accepts a property's failure passes the run and shows
+// the property as accepted, with the spec's own status and the reason.
+func TestExploreBaselineAccepts(t *testing.T) {
+	e := newReferenceEndpoint(t, "s3", refserver.PrefixDotWildcard)
+	dir := t.TempDir()
+	base, results := filepath.Join(dir, "base.txt"), filepath.Join(dir, "results.json")
+	if err := os.WriteFile(base, []byte("spec s3 explore/prefix-filter fail a dot in a prefix matches any character, known\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := combined(t, runnerCmd(t, "explore", "--vendor", "s3", "--endpoint", e.url, "--seed", "1000", "--requests", "1500",
+		"--focus", "explore/prefix-filter", "--baseline", base, "--strict-baseline", "--results", results))
+	if code != 0 {
+		t.Fatalf("exit %d, want 0: the baseline accepts the failure\n%s", code, out)
+	}
+	run, err := outcome.Load(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range run.Results {
+		if r.ID == "explore/prefix-filter" && (r.Status != outcome.Accepted || r.Own() != outcome.Fail || len(r.Accepted) != 1 || !strings.Contains(r.Accepted[0].Reason, "known")) {
+			t.Errorf("the accepted failure reads %s (own %s), %+v", r.Status, r.Own(), r.Accepted)
+		}
+	}
+}

@@ -187,6 +187,9 @@ func HTML(w io.Writer, run *outcome.Run) error {
 			for ci, c := range row.Cells {
 				hc := htmlCell{htmlStatus: statusView(c.status), ID: fmt.Sprintf("c%d-%d-%d", gi+1, ri+1, ci+1), Summary: c.summary()}
 				hc.Title = hc.Summary
+				if why := c.why(); why != "" {
+					hc.Title += "; " + why
+				}
 				if c.status != "" && !slices.Contains(statuses, string(c.status)) {
 					statuses = append(statuses, string(c.status))
 				}

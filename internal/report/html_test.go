@@ -121,7 +121,8 @@ func TestHTMLRecordingsAndAccepted(t *testing.T) {
 		`<td id="c1-1-1" class="accepted" data-status="accepted" title="the doc&#39;s sample has a number (until 2027-01-31)">`,
 		`<span class="what">fixtures/docs/cos/x.txtar:12:3: error schema.type: want string</span><br><span class="reason">the doc&#39;s sample has a number</span> <span class="expires">until 2027-01-31</span> <span class="entry">(fixtures/docs/baseline.txt:7)</span>`,
 		`<tr class="area"><th colspan="2" scope="colgroup">pagination</th></tr>`,
-		`title="(fail) known"`,
+		`title="(fail) expected 1 bucket; accepted: known"`,
+		`<span class="more">: (fail) expected 1 bucket</span>`,
 		`<label class="accepted" title=`,
 		`≈ accepted 2</label>`,
 	} {

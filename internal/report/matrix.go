@@ -38,7 +38,10 @@ func rank(s outcome.Status) int {
 }
 
 // summary is the one line the cell shows: that of its first result with
-// the cell's status; for an accepted one, the baseline's reason.
+// the cell's status. An accepted outcome shows what the spec found, after
+// its own status ("(fail) expected status 403 ..."): in a matrix of
+// servers that is what tells the cells apart; accepted findings (no
+// outcome of their own) show the baseline's reason.
 func (c cell) summary() string {
 	for _, r := range c.results {
 		if r.Status != c.status {
@@ -46,16 +49,31 @@ func (c cell) summary() string {
 		}
 		if r.Status == outcome.Accepted && len(r.Accepted) > 0 {
 			a := r.Accepted[0]
-			s := a.Reason
-			if a.Expires != "" {
-				s += " (until " + a.Expires + ")"
+			if a.Status != "" && r.Summary != "" {
+				return "(" + string(a.Status) + ") " + r.Summary
 			}
-			if a.Status != "" {
-				return "(" + string(a.Status) + ") " + s
-			}
-			return s
+			return acceptedWhy(a)
 		}
 		return r.Summary
+	}
+	return ""
+}
+
+// acceptedWhy is the baseline's reason for an acceptance, with its expiry.
+func acceptedWhy(a outcome.Acceptance) string {
+	if a.Expires != "" {
+		return a.Reason + " (until " + a.Expires + ")"
+	}
+	return a.Reason
+}
+
+// why is what a cell's tooltip adds to its summary: for an accepted
+// outcome, the baseline's reason.
+func (c cell) why() string {
+	for _, r := range c.results {
+		if r.Status == outcome.Accepted && r.Status == c.status && len(r.Accepted) > 0 && r.Accepted[0].Status != "" && r.Summary != "" {
+			return "accepted: " + acceptedWhy(r.Accepted[0])
+		}
 	}
 	return ""
 }
