@@ -112,15 +112,6 @@ type Acceptance struct {
 	Entry   string `json:"entry,omitempty"`   // the baseline's file:line
 }
 
-// String reads "accepted by the baseline (until 2027-01-31): REASON".
-func (a Acceptance) String() string {
-	until := ""
-	if a.Expires != "" {
-		until = " until " + a.Expires
-	}
-	return fmt.Sprintf("accepted%s: %s", until, a.Reason)
-}
-
 // Deviation is one thing a target did that its contract does not allow.
 type Deviation struct {
 	Expected string `json:"expected"`
