@@ -254,29 +254,6 @@ type failRecorder struct{ failed bool }
 
 func (f *failRecorder) Fail() { f.failed = true }
 
-// acceptOutcomes marks each result whose outcome the baseline accepts as
-// accepted, with the entry's reason and expiry, so that reports show it
-// as such; the gate judges the outcomes the specs came to (Own).
-func acceptOutcomes(run *outcome.Run, base *baseline.Baseline, file string) {
-	if base == nil {
-		return
-	}
-	specs := base.CompareSpecs(run.Results, time.Now())
-	by := map[baseline.SpecKey]baseline.Entry{}
-	for i, r := range specs.Accepted {
-		by[baseline.SpecKey{Target: r.Target, ID: r.ID, Status: r.Own()}] = specs.AcceptedBy[i]
-	}
-	for i := range run.Results {
-		r := &run.Results[i]
-		if r.Status == outcome.Accepted {
-			continue
-		}
-		if e, ok := by[baseline.SpecKey{Target: r.Target, ID: r.ID, Status: r.Status}]; ok {
-			r.Accept(e.Acceptance("", file))
-		}
-	}
-}
-
 // describeTargets fills in what a run's header says of its targets: the
 // vendor, endpoint (without credentials), region and signature, each
 // joined when the run had several targets that differ.

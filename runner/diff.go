@@ -188,14 +188,14 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 		Started: started, Duration: time.Since(started), Results: diff.Results(rows, *name, *vendor),
 		Requests: sides[0].results.Requests + sides[1].results.Requests,
 	}
+	// What the baseline accepts shows as accepted, as in runner run's
+	// reports; the gate and --write-baseline judge what was found.
+	acceptOutcomes(run, base, *baselineFile)
 	if err := files.write(run, stderr); err != nil {
 		return fmt.Errorf("writing reports: %w", err)
 	}
-	if *writeBaseline != "" {
-		if err := writeOutput(*writeBaseline, baseline.FormatSpecs(run.Results), stdout); err != nil {
-			return fmt.Errorf("--write-baseline: %w", err)
-		}
-		fmt.Fprintf(stderr, "wrote %s\n", shownPath(*writeBaseline))
+	if err := writeSpecBaseline(*writeBaseline, run, stdout, stderr); err != nil {
+		return err
 	}
 	return judgeRun(run, base, *baselineFile, baseline.Result{}, *gf, stderr)
 }

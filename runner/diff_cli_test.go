@@ -136,8 +136,25 @@ func TestDiffBaseline(t *testing.T) {
 	if !strings.Contains(string(data), `spec "gw vs ref" pagination/walks-page-size-1-every-bucket-once-in-order/exchange-2 fail`) {
 		t.Errorf("the baseline holds no row of the walk:\n%s", data)
 	}
-	if o = runDiffBinary(t, args("--baseline", base)...); o.exit != 0 {
+	if o = runDiffBinary(t, args("--baseline", base, "--results", results)...); o.exit != 0 {
 		t.Errorf("with the baseline: exit %d, want 0\n%s", o.exit, o.output)
+	}
+	// The reports show the rows the baseline accepts as accepted, with
+	// the status the row came to.
+	if run, err = outcome.Load(results); err != nil {
+		t.Fatal(err)
+	}
+	accepted := 0
+	for _, r := range run.Results {
+		switch {
+		case r.Status == outcome.Accepted && r.Own() == outcome.Fail:
+			accepted++
+		case r.Status == outcome.Fail:
+			t.Errorf("%s fails in the report though the baseline accepts it", r.ID)
+		}
+	}
+	if accepted == 0 {
+		t.Error("no row of the report is accepted")
 	}
 }
 

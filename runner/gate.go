@@ -4,9 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/getservice-conformance/gsc/internal/baseline"
 	"github.com/getservice-conformance/gsc/internal/finding"
+	"github.com/getservice-conformance/gsc/internal/outcome"
 )
 
 // gateFlags decide what fails a run; every command that judges one takes
@@ -113,4 +115,40 @@ func loadBaseline(file string) (*baseline.Baseline, error) {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
 	return b, nil
+}
+
+// writeSpecBaseline writes --write-baseline, if asked for: an entry per
+// failed or unsupported spec, as the specs found them (accepted or not).
+func writeSpecBaseline(file string, run *outcome.Run, stdout, stderr io.Writer) error {
+	if file == "" {
+		return nil
+	}
+	if err := writeOutput(file, baseline.FormatSpecs(run.Results), stdout); err != nil {
+		return fmt.Errorf("--write-baseline: %w", err)
+	}
+	fmt.Fprintf(stderr, "wrote %s\n", shownPath(file))
+	return nil
+}
+
+// acceptOutcomes marks each result whose outcome the baseline accepts as
+// accepted, with the entry's reason and expiry, so that reports show it
+// as such; the gate judges the outcomes the specs came to (Own).
+func acceptOutcomes(run *outcome.Run, base *baseline.Baseline, file string) {
+	if base == nil {
+		return
+	}
+	specs := base.CompareSpecs(run.Results, time.Now())
+	by := map[baseline.SpecKey]baseline.Entry{}
+	for i, r := range specs.Accepted {
+		by[baseline.SpecKey{Target: r.Target, ID: r.ID, Status: r.Own()}] = specs.AcceptedBy[i]
+	}
+	for i := range run.Results {
+		r := &run.Results[i]
+		if r.Status == outcome.Accepted {
+			continue
+		}
+		if e, ok := by[baseline.SpecKey{Target: r.Target, ID: r.ID, Status: r.Status}]; ok {
+			r.Accept(e.Acceptance("", file))
+		}
+	}
 }

@@ -268,11 +268,8 @@ func runLive(args []string, stdout, stderr io.Writer) error {
 	if tapeErr != nil {
 		return fmt.Errorf("--record: writing the tape: %w", tapeErr)
 	}
-	if *writeBaseline != "" {
-		if err := writeOutput(*writeBaseline, baseline.FormatSpecs(run.Results), stdout); err != nil {
-			return fmt.Errorf("--write-baseline: %w", err)
-		}
-		fmt.Fprintf(stderr, "wrote %s\n", shownPath(*writeBaseline))
+	if err := writeSpecBaseline(*writeBaseline, run, stdout, stderr); err != nil {
+		return err
 	}
 	return judgeRun(run, base, *baselineFile, baseline.Result{}, *gf, stderr)
 }

@@ -202,10 +202,7 @@ func (c *cell) add(r *outcome.Result) {
 
 // name is the row's full name: area and label, as the spec reads.
 func (r groupRow) name(g group) string {
-	switch {
-	case g.ByArea:
-		return r.Label
-	case r.Area == "":
+	if g.ByArea || r.Area == "" {
 		return r.Label
 	}
 	return r.Area + " / " + r.Label

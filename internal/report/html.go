@@ -196,11 +196,11 @@ func HTML(w io.Writer, run *outcome.Run) error {
 				switch c.status {
 				case outcome.Fail, outcome.Error, outcome.Unsupported, outcome.Accepted:
 					for _, r := range c.results {
-						hr := htmlResult{Result: r}
+						res := htmlResult{Result: r}
 						if len(r.Deviations) > 0 && r.Message != r.Summary {
-							hr.FullMessage = r.Message
+							res.FullMessage = r.Message
 						}
-						hc.Results = append(hc.Results, hr)
+						hc.Results = append(hc.Results, res)
 					}
 				case outcome.Pass, "":
 					hc.Summary = ""
